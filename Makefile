@@ -1,0 +1,47 @@
+# Two commands for a fresh clone: `make run` serves the site, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test lint bench loadtest model migrate install browser
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+# Build the classifier when it is missing or older than the content it is trained from.
+model: install
+	$(PY) manage.py train --if-stale
+
+run: migrate model
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium).
+browser:
+	@test -x /usr/bin/chromium || sh scripts/install-chromium.sh
+
+test: migrate model browser
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: model
+	$(PY) scripts/bench.py
+
+loadtest: model
+	$(PY) scripts/loadtest.py

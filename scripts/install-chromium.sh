@@ -1,0 +1,8 @@
+#!/bin/sh
+# Installs Debian's Chromium and its driver for the browser tests. Needs root (or sudo).
+set -e
+if [ -x /usr/bin/chromium ]; then exit 0; fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
