@@ -1,0 +1,79 @@
+"""Admin: review the 'this result looks wrong' feedback next to the (redacted) result it is about."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from checker.models import Feedback, Result
+
+
+class FeedbackInline(admin.TabularInline):
+    model = Feedback
+    extra = 0
+    fields = ("created_at", "comment", "reviewed")
+    readonly_fields = ("created_at", "comment")
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "risk_level", "excerpt", "feedback_count")
+    list_filter = ("risk_level", "created_at")
+    date_hierarchy = "created_at"
+    # No token or delete hash on screen: staff do not need the public handle to review.
+    fields = ("created_at", "risk_level", "redacted_text", "assessment", "redactions", "public_page")
+    readonly_fields = fields
+    inlines = [FeedbackInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="文字摘要")
+    def excerpt(self, obj: Result) -> str:
+        return obj.redacted_text[:60]
+
+    @admin.display(description="反馈数")
+    def feedback_count(self, obj: Result) -> int:
+        return obj.feedback.count()
+
+    @admin.display(description="公开页面")
+    def public_page(self, obj: Result) -> str:
+        return format_html('<a href="{}" target="_blank" rel="noopener">打开</a>', obj.get_absolute_url())
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "reviewed", "comment_excerpt", "risk_level")
+    list_filter = ("reviewed", "created_at", "result__risk_level")
+    list_editable = ("reviewed",)
+    fields = ("created_at", "comment", "reviewed", "result_text", "result_assessment", "public_page")
+    readonly_fields = ("created_at", "comment", "result_text", "result_assessment", "public_page")
+    list_select_related = ("result",)
+    actions = ["mark_reviewed"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="反馈")
+    def comment_excerpt(self, obj: Feedback) -> str:
+        return obj.comment[:60] or "（未填写）"
+
+    @admin.display(description="风险等级", ordering="result__risk_level")
+    def risk_level(self, obj: Feedback) -> str:
+        return obj.result.risk_level
+
+    @admin.display(description="被反馈的文字（已隐去号码）")
+    def result_text(self, obj: Feedback) -> str:
+        return obj.result.redacted_text
+
+    @admin.display(description="当时的判断")
+    def result_assessment(self, obj: Feedback) -> dict:
+        return obj.result.assessment
+
+    @admin.display(description="公开页面")
+    def public_page(self, obj: Feedback) -> str:
+        return format_html('<a href="{}" target="_blank" rel="noopener">打开</a>', obj.result.get_absolute_url())
+
+    @admin.action(description="标记为已复核")
+    def mark_reviewed(self, request, queryset) -> None:
+        queryset.update(reviewed=True)

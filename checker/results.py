@@ -1,0 +1,250 @@
+"""Saved results: tokens, the one-time delete key, expiry, and what the result template shows.
+
+The view, the JSON API and the widget all save through :func:`save_result` and render through
+:func:`present`, so a shared link always shows exactly what its creator saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from checker.analysis import Assessment
+from checker.models import Result
+from checker.privacy import PLACEHOLDER, describe
+
+# 24 random bytes = 192 bits, 32 URL-safe characters: unguessable, and short enough for a QR code.
+TOKEN_BYTES = 24
+DELETE_KEY_BYTES = 24
+
+
+@dataclass(frozen=True)
+class Level:
+    word: str
+    headline: str
+    sentence: str
+
+
+# Honest sentences: "low" says what was not found, never that the offer is safe.
+LEVELS: dict[str, Level] = {
+    "high": Level(
+        word="高风险",
+        headline="和已报道的骗局套路一致",
+        sentence="你描述的要求和警方、媒体报道过的骗局套路一致。请马上停下，不要再提供证件、验证码、银行卡、账号或人脸。",
+    ),
+    "medium": Level(
+        word="需警惕",
+        headline="有风险信号，先核实再决定",
+        sentence="没有完全对上已报道的骗局，但有风险信号或缺少应有的保障。先按下面的提示核实清楚，再决定要不要做。",
+    ),
+    "low": Level(
+        word="暂未发现已知套路",
+        headline="没有识别出已报道的骗局套路",
+        sentence="我们没有在你写的文字里识别出已报道的骗局套路。这不等于保证安全：只要对方要你的证件照、验证码、"
+        "银行卡、账号或刷脸，就请再想一想，拿不准就拨打 96110 咨询。",
+    ),
+}
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_key(key: str) -> str:
+    # A plain SHA-256 is enough: the key is 192 random bits, not a password that could be guessed.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def save_result(
+    redacted_text: str, assessment: Assessment, *, redactions: Mapping[str, int] | None = None
+) -> tuple[Result, str]:
+    """Store an already redacted text and its assessment; return the result and its plain delete key.
+
+    The caller must have run :func:`checker.privacy.redact` and assessed the redacted text, so the
+    evidence spans point into what is stored. ``redactions`` is ``Redaction.counts``.
+    """
+    delete_key = secrets.token_urlsafe(DELETE_KEY_BYTES)
+    result = Result.objects.create(
+        token=new_token(),
+        redacted_text=redacted_text,
+        assessment=assessment.to_dict(),
+        risk_level=assessment.risk_level,
+        redactions=dict(redactions or {}),
+        delete_key_hash=hash_key(delete_key),
+        created_at=timezone.now(),
+    )
+    return result, delete_key
+
+
+def retention() -> timedelta:
+    return timedelta(days=settings.RESULT_RETENTION_DAYS)
+
+
+def expires_at(result: Result) -> datetime:
+    return result.created_at + retention()
+
+
+def expired_results(now: datetime | None = None) -> QuerySet[Result]:
+    # Computed from created_at with today's setting, so shortening the retention applies at once.
+    return Result.objects.filter(created_at__lte=(now or timezone.now()) - retention())
+
+
+def live_result(token: str) -> Result | None:
+    """The result behind a share token, or None when unknown or past its retention period."""
+    result = Result.objects.filter(token=token).first()
+    if result is None or expires_at(result) <= timezone.now():
+        return None
+    return result
+
+
+def delete_with_key(result: Result, delete_key: str) -> bool:
+    if not delete_key or not hmac.compare_digest(hash_key(delete_key), result.delete_key_hash):
+        return False
+    result.delete()
+    return True
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete results (and their feedback) older than RESULT_RETENTION_DAYS; return how many results."""
+    count = 0
+    for result in expired_results(now).only("pk").iterator():
+        result.delete()
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of the text with the same marks. ``refs`` are the 1-based numbers of the patterns it is evidence for."""
+
+    text: str
+    refs: tuple[int, ...] = ()
+    lawful: bool = False
+    redacted: bool = False
+
+
+def _clean_spans(spans: Iterable[Any], length: int) -> list[tuple[int, int]]:
+    # Spans come back from JSON that another version of the engine may have written: trust nothing.
+    clean = []
+    for span in spans:
+        try:
+            start, end = (int(span[0]), int(span[1]))
+        except (TypeError, ValueError, IndexError):
+            continue
+        start, end = max(0, start), min(length, end)
+        if start < end:
+            clean.append((start, end))
+    return clean
+
+
+def highlight_segments(text: str, evidence: Sequence[Iterable[Any]], lawful: Iterable[Any] = ()) -> list[Segment]:
+    """Cut ``text`` into runs, each marked with the patterns whose evidence covers it.
+
+    ``evidence[i]`` holds the spans of pattern number ``i + 1``. Placeholders left by redaction are
+    marked too. The pieces are plain strings: the template escapes them.
+
+    >>> highlight_segments("拍手持身份证照片", [[(1, 5)]])
+    [Segment(text='拍', ...), Segment(text='手持身份证', refs=(1,), ...), Segment(text='照片', ...)]
+    """
+    length = len(text)
+    per_pattern = [_clean_spans(spans, length) for spans in evidence]
+    lawful_spans = _clean_spans(lawful, length)
+    redacted_spans = []
+    start = text.find(PLACEHOLDER)
+    while start != -1:
+        redacted_spans.append((start, start + len(PLACEHOLDER)))
+        start = text.find(PLACEHOLDER, start + 1)
+
+    cuts = {0, length}
+    for spans in [*per_pattern, lawful_spans, redacted_spans]:
+        for start, end in spans:
+            cuts.update((start, end))
+    points = sorted(cuts)
+
+    def covered(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+        return any(s <= a and b <= e for s, e in spans)
+
+    segments: list[Segment] = []
+    for a, b in zip(points, points[1:], strict=False):
+        refs = tuple(i + 1 for i, spans in enumerate(per_pattern) if covered(spans, a, b))
+        piece = Segment(text[a:b], refs, covered(lawful_spans, a, b), covered(redacted_spans, a, b))
+        last = segments[-1] if segments else None
+        if last and (last.refs, last.lawful, last.redacted) == (piece.refs, piece.lawful, piece.redacted):
+            segments[-1] = Segment(last.text + piece.text, last.refs, last.lawful, last.redacted)
+        else:
+            segments.append(piece)
+    return segments
+
+
+def qr_svg(url: str) -> SafeString:
+    """The share URL as an inline SVG QR code: prints crisply and needs no JavaScript or image request."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, border=2, omitsize=True, svgclass="qr", title="扫码打开这条体检结果", dark="#000", light="#fff"
+    )
+    # Safe: segno builds the markup itself; the URL is only encoded into the module pattern, never echoed.
+    return mark_safe(svg)  # noqa: S308
+
+
+def _pattern_url(pattern_id: str) -> str | None:
+    try:
+        return reverse("pattern_detail", args=[pattern_id])
+    except NoReverseMatch:  # an id the pattern pages do not know, or the pages not yet routed
+        return None
+
+
+def _pattern_content(pattern_id: str) -> Any:
+    try:
+        from checker.content import get_pattern
+    except ImportError:  # the content module is written separately; show the bare id until it lands
+        return None
+    try:
+        return get_pattern(pattern_id)
+    except LookupError:
+        return None
+
+
+def present(result: Result) -> dict[str, Any]:
+    """Everything templates/partials/result.html needs, for the page, htmx and the widget alike."""
+    data = result.assessment
+    text = result.redacted_text
+    level = data.get("risk_level") if data.get("risk_level") in LEVELS else "medium"
+    patterns = []
+    for number, match in enumerate(data.get("patterns", []), start=1):
+        spans = _clean_spans(match.get("evidence", []), len(text))
+        patterns.append(
+            {
+                "number": number,
+                "id": match.get("id", ""),
+                "confidence": match.get("confidence"),
+                "content": _pattern_content(match.get("id", "")),
+                "url": _pattern_url(match.get("id", "")),
+                "quotes": [text[s:e] for s, e in spans],
+            }
+        )
+    return {
+        "result": result,
+        "level": level,
+        "level_info": LEVELS[level],
+        "score": data.get("score"),
+        "note": data.get("note", ""),
+        "patterns": patterns,
+        "segments": highlight_segments(
+            text, [p.get("evidence", []) for p in data.get("patterns", [])], data.get("lawful_evidence", [])
+        ),
+        "has_lawful": bool(_clean_spans(data.get("lawful_evidence", []), len(text))),
+        "removed": describe(result.redactions or {}),
+        "expires_at": expires_at(result),
+        "retention_days": settings.RESULT_RETENTION_DAYS,
+    }
