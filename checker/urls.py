@@ -4,10 +4,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from checker.views import pages
+from checker.views import pages, results
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
+    path("check", results.check, name="check"),
+    path("r/<slug:token>", results.result, name="result"),
+    path("r/<slug:token>/delete", results.delete_result, name="delete_result"),
+    path("r/<slug:token>/feedback", results.feedback, name="feedback"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
+
+handler404 = results.not_found
