@@ -1,0 +1,25 @@
+"""System checks: `manage.py check` (and every runserver/migrate) refuses broken content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.checks import Error, register
+
+
+@register("content")
+def check_content(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    from checker.content import ContentError, content_dir, load_content
+
+    try:
+        load_content(content_dir())
+    except ContentError as exc:
+        return [
+            Error(
+                f"Invalid content in {exc.path}, field {exc.field}: {exc.message}",
+                hint="Fix the file; the schemas are in content/schema/ and the law registry in content/laws.yaml.",
+                obj=str(exc.path),
+                id="checker.E100",
+            )
+        ]
+    return []
