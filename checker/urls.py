@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
+from checker.views import content as content_views
 from checker.views import pages, results
 
 urlpatterns = [
@@ -13,6 +14,10 @@ urlpatterns = [
     path("r/<slug:token>", results.result, name="result"),
     path("r/<slug:token>/delete", results.delete_result, name="delete_result"),
     path("r/<slug:token>/feedback", results.feedback, name="feedback"),
+    path("patterns/", content_views.patterns_index, name="patterns_index"),
+    path("patterns/<slug:pattern_id>/", content_views.pattern_detail, name="pattern_detail"),
+    path("laws/", content_views.laws, name="laws"),
+    path("report/", content_views.channels, name="channels"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
