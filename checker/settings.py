@@ -15,9 +15,16 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 # A fixed key is acceptable only for local development; production must bring its own.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if SECRET_KEY is None:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+    elif env_bool("CHECKER_ONE_OFF_COMMAND", False):
+        # manage.py commands other than runserver (assess, train, migrate …) sign nothing that
+        # outlives them, so a throwaway key is safe there; serving always needs a real one.
+        import secrets
+
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         raise ConfigError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is 0")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -145,7 +152,7 @@ if not ADMIN_PATH.endswith("/") or ADMIN_PATH.startswith("/"):
     raise ConfigError("DJANGO_ADMIN_PATH must look like 'some-path/' (no leading slash, a trailing slash)")
 
 # --- The checker -------------------------------------------------------------------------
-CHECKER_MODEL_PATH = Path(env_str("CHECKER_MODEL_PATH", str(BASE_DIR / "var" / "model" / "engine.skops")))
+CHECKER_MODEL_PATH = Path(env_str("CHECKER_MODEL_PATH", str(BASE_DIR / "var" / "model" / "engine.npz")))
 CHECKER_MAX_CHARS = env_int("CHECKER_MAX_CHARS", 5000, minimum=100)
 RESULT_RETENTION_DAYS = env_int("RESULT_RETENTION_DAYS", 180, minimum=1)
 RATELIMIT_CHECKS = env_str("RATELIMIT_CHECKS", "30/m")

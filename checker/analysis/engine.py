@@ -1,0 +1,133 @@
+"""The engine: loaded once per process, then ``assess(text)`` in well under a millisecond or two."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from checker.analysis import model as model_mod
+from checker.analysis.normalize import normalize
+from checker.analysis.rules import load_rules, match_all
+from checker.analysis.scoring import Signals, combine
+from checker.analysis.types import RISK_LEVELS, Assessment, InputError, PatternMatch
+
+RULES_DIR = model_mod.CONTENT_DIR / "rules"
+RISK_CONTEXT_CUES = ("commission", "stranger", "handover", "rent", "job")
+NOTES = {
+    "high": "与已报道的骗局套路相符：先停下，保留证据，再按下面的步骤做。",
+    "medium": "有风险信号，但还不能确定是已报道的骗局：先核实清楚再决定。",
+    "low": "没有识别出已报道的骗局套路。这不等于保证安全，拿不准时请拨打 96110 咨询。",
+}
+
+
+def merge_spans(spans) -> tuple[tuple[int, int], ...]:
+    out: list[list[int]] = []
+    for start, end in sorted(s for s in spans if s[1] > s[0]):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return tuple((a, b) for a, b in out)
+
+
+class Engine:
+    def __init__(self, model: model_mod.Model, rules_dir: Path = RULES_DIR, max_chars: int = 5000) -> None:
+        self.model = model
+        self.rules, self.lawful_re, self.cue_res = load_rules(rules_dir)
+        self.max_chars = max_chars
+        self._pattern_index = {p: k for k, p in enumerate(model_mod.PATTERN_IDS)}
+
+    def validate(self, text) -> str:
+        if not isinstance(text, str):
+            raise InputError("wrong_type", "text must be a string")
+        if not text.strip():
+            raise InputError("empty", "请先写下对方让你做什么（内容不能为空）。")
+        if len(text) > self.max_chars:
+            raise InputError("too_long", f"内容太长了：最多 {self.max_chars} 个字，现在有 {len(text)} 个字。")
+        return text
+
+    def assess(self, text: str) -> Assessment:
+        self.validate(text)
+        norm = normalize(text)
+        hits = match_all(self.rules, norm.text)
+        pattern_p, level_p, idx, vals = self.model.predict(norm.text)
+
+        rule_levels: dict[str, str] = {}
+        for hit in hits:
+            if rule_levels.get(hit.pattern) != "high":
+                rule_levels[hit.pattern] = hit.level
+        lawful_spans = [m.span() for m in self.lawful_re.finditer(norm.text)]
+        risk_context = any(self.cue_res[c].search(norm.text) for c in RISK_CONTEXT_CUES)
+        verdict = combine(
+            Signals(
+                rule_levels=rule_levels,
+                pattern_p={p: float(pattern_p[k]) for p, k in self._pattern_index.items()},
+                level_p={lvl: float(level_p[k]) for k, lvl in enumerate(RISK_LEVELS)},
+                lawful=bool(lawful_spans),
+                risk_context=risk_context,
+            )
+        )
+
+        matches = []
+        for pattern, confidence in verdict.confidences.items():
+            spans = [s for h in hits if h.pattern == pattern for s in h.spans]
+            via = "rules+model" if spans and pattern_p[self._pattern_index[pattern]] >= 0.5 else "rules"
+            if not spans:
+                spans = self._model_evidence(norm.text, pattern, idx, vals)
+                via = "model"
+            matches.append(
+                PatternMatch(pattern, confidence, merge_spans(norm.span_to_original(a, b) for a, b in spans), via)
+            )
+        return Assessment(
+            text=text,
+            risk_level=verdict.level,
+            score=verdict.score,
+            patterns=tuple(matches),
+            lawful_evidence=merge_spans(norm.span_to_original(a, b) for a, b in lawful_spans),
+            note=NOTES[verdict.level],
+        )
+
+    def _model_evidence(self, norm_text: str, pattern: str, idx: np.ndarray, vals: np.ndarray, top: int = 3):
+        """Spans of the words and n-grams that weighed most for a pattern the classifier found alone."""
+        if not len(idx):
+            return []
+        contrib = vals * self.model.weights[idx, self._pattern_index[pattern]]
+        spans: list[tuple[int, int]] = []
+        for k in np.argsort(-contrib):
+            if contrib[k] <= 0 or len(spans) >= top:
+                break
+            kind, term = self.model.feature_name(int(idx[k]))
+            needle = term.replace(" ", "") if kind == "word" else term
+            if kind == "char" and len(needle.strip()) < 2:
+                continue
+            pos = norm_text.find(needle)
+            if pos >= 0:
+                spans.append((pos, pos + len(needle)))
+        return spans
+
+
+_engine: Engine | None = None
+_lock = threading.Lock()
+
+
+def get_engine() -> Engine:
+    """The process's engine, loaded on first use (never at import) and then reused."""
+    global _engine
+    if _engine is None:
+        with _lock:
+            if _engine is None:
+                from django.conf import settings
+
+                _engine = Engine(
+                    model_mod.load(Path(settings.CHECKER_MODEL_PATH)), max_chars=settings.CHECKER_MAX_CHARS
+                )
+    return _engine
+
+
+def reset_engine() -> None:
+    """Forget the loaded engine (tests, and after `train` in the same process)."""
+    global _engine
+    with _lock:
+        _engine = None

@@ -1,0 +1,294 @@
+"""The classifier: TF-IDF over jieba words and character n-grams, one calibrated linear model per
+pattern and one for the risk level.
+
+Training (``python manage.py train``) writes one versioned artefact (a pickle-free .npz); serving loads it once
+and scores with plain numpy, because calling eleven scikit-learn estimators per request costs more
+than the whole check is allowed to take.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from checker.analysis.normalize import normalize
+from checker.analysis.types import RISK_LEVELS
+
+# Bump when features, training or the artefact's layout change: older files are then stale.
+FORMAT_VERSION = 3
+CONTENT_DIR = Path(__file__).resolve().parent.parent.parent / "content"
+TRAINING_DIR = CONTENT_DIR / "training"
+PATTERN_IDS = (
+    "id-photo-collection",
+    "paid-account-registration",
+    "verification-code-request",
+    "card-account-rental",
+    "nominee-registration",
+    "face-data-request",
+    "loan-info-harvest",
+    "personal-data-trade",
+    "fake-authority",
+    "gift-qr-lure",
+    "excessive-authorization",
+)
+
+
+class ModelError(RuntimeError):
+    """The model file is missing, unreadable or built from other content or libraries."""
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    risk: str
+    patterns: tuple[str, ...]
+    source: str
+
+
+def load_training_examples(directory: Path = TRAINING_DIR) -> list[Example]:
+    examples: list[Example] = []
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for i, raw in enumerate(data.get("examples") or []):
+            where = f"{path.name}: examples[{i}]"
+            text, risk, patterns = raw.get("text"), raw.get("risk"), raw.get("patterns") or []
+            if not isinstance(text, str) or not text.strip():
+                raise ModelError(f"{where}: field 'text' must be a non-empty string")
+            if risk not in RISK_LEVELS:
+                raise ModelError(f"{where}: field 'risk' must be one of {RISK_LEVELS}")
+            unknown = set(patterns) - set(PATTERN_IDS)
+            if unknown:
+                raise ModelError(f"{where}: field 'patterns' has unknown ids {sorted(unknown)}")
+            examples.append(Example(text, risk, tuple(patterns), path.name))
+    return examples
+
+
+def content_hash(directory: Path = CONTENT_DIR) -> str:
+    """Hash of everything the model is built from: training files, the lexicon, the format."""
+    digest = hashlib.sha256(f"format={FORMAT_VERSION}\n".encode())
+    for path in sorted((directory / "training").glob("*.yaml")) + [directory / "lexicon.txt"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    # Read from the installed metadata: importing scikit-learn only to read its version would cost
+    # seconds of start-up in every app server, which never needs scikit-learn itself.
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("scikit-learn", "numpy", "jieba")}
+
+
+# --- Serving ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Model:
+    """What serving needs, loaded from the artefact."""
+
+    word_vocab: dict[str, int]
+    word_idf: np.ndarray
+    char_vocab: dict[str, int]
+    char_idf: np.ndarray
+    char_ngram: tuple[int, int]
+    weights: np.ndarray  # (n_features, n_patterns + n_levels)
+    bias: np.ndarray
+    calib_a: np.ndarray  # Platt scaling per pattern: p = 1 / (1 + exp(a * f + b))
+    calib_b: np.ndarray
+    dictionary: list[tuple[str, int]]
+    meta: dict
+
+    def __post_init__(self) -> None:
+        self._n_words = len(self.word_vocab)
+        self._tokenizer = None
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            self._tokenizer = build_tokenizer(self.dictionary)
+        return self._tokenizer
+
+    def words(self, text: str) -> list[str]:
+        return [w for w in self.tokenizer.lcut(text, HMM=False) if w.strip() and any(c.isalnum() for c in w)]
+
+    def features(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Sparse TF-IDF row as (indices, values), identical to the training vectorisers' output."""
+        counts: dict[int, int] = {}
+        toks = self.words(norm_text)
+        for gram in toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]:
+            j = self.word_vocab.get(gram)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        lo, hi = self.char_ngram
+        compact = " ".join(norm_text.split())
+        for n in range(lo, hi + 1):
+            for k in range(len(compact) - n + 1):
+                j = self.char_vocab.get(compact[k : k + n])
+                if j is not None:
+                    j += self._n_words
+                    counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), toks
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        idf = np.where(idx < self._n_words, self.word_idf[np.minimum(idx, self._n_words - 1)], 0.0)
+        char_part = idx >= self._n_words
+        idf[char_part] = self.char_idf[idx[char_part] - self._n_words]
+        vals = tf * idf
+        # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined.
+        for mask in (~char_part, char_part):
+            norm = np.sqrt(np.sum(vals[mask] ** 2))
+            if norm > 0:
+                vals[mask] /= norm
+        return idx, vals, toks
+
+    def predict(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Returns (pattern probabilities, level probabilities, feature indices, feature values)."""
+        idx, vals, _ = self.features(norm_text)
+        raw = vals @ self.weights[idx] + self.bias if len(idx) else self.bias.copy()
+        n = len(PATTERN_IDS)
+        pattern_p = 1.0 / (1.0 + np.exp(self.calib_a * raw[:n] + self.calib_b))
+        level_raw = raw[n:]
+        level_p = np.exp(level_raw - level_raw.max())
+        level_p /= level_p.sum()
+        return pattern_p, level_p, idx, vals
+
+    def feature_name(self, j: int) -> tuple[str, str]:
+        if j < self._n_words:
+            return "word", self._word_names[j]
+        return "char", self._char_names[j - self._n_words]
+
+    def index_names(self) -> None:
+        self._word_names = {v: k for k, v in self.word_vocab.items()}
+        self._char_names = {v: k for k, v in self.char_vocab.items()}
+
+
+def build_tokenizer(dictionary: list[tuple[str, int]]):
+    """A jieba tokenizer over the small dictionary saved in the model.
+
+    jieba's full dictionary takes over a second to load; only words the model knows can carry weight,
+    so the artefact keeps just those (with their jieba frequencies) and segmentation matches training.
+    """
+    import jieba
+
+    tk = jieba.Tokenizer()
+    buf = io.BytesIO("\n".join(f"{w} {f}" for w, f in dictionary).encode("utf-8"))
+    buf.name = "model-dictionary"
+    tk.FREQ, tk.total = tk.gen_pfdict(buf)
+    tk.initialized = True
+    return tk
+
+
+# --- The artefact -------------------------------------------------------------------------------
+
+
+def save(payload: dict, path: Path) -> None:
+    """Write atomically and reproducibly: same payload, same bytes.
+
+    The artefact is a NumPy ``.npz`` of plain arrays and strings, read back with
+    ``allow_pickle=False``: loading it cannot run code, which a pickle (or a joblib file) could.
+    skops would also be safe, but importing it pulls in all of scikit-learn and took seconds of
+    start-up; serving needs only these arrays.
+    """
+    arrays = {k: (np.array(v) if isinstance(v, str) else v) for k, v in payload.items()}
+    raw = io.BytesIO()
+    np.savez_compressed(raw, **arrays)
+    # np.savez stamps each zip entry with the current time; pin it so builds are byte-identical.
+    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda i: i.filename):
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".engine-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(out.getvalue())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def read_meta(path: Path) -> dict:
+    """Read the artefact's arrays (and its metadata) without executing anything from the file."""
+    if not path.exists():
+        raise ModelError(f"no model at {path}; build it with `python manage.py train`")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            payload = {k: data[k] for k in data.files}
+        for key in ("meta", "word_terms", "char_terms", "dict_words"):
+            payload[key] = str(payload[key])
+    except Exception as exc:  # truncated, foreign or hand-edited: report it, never crash obscurely
+        raise ModelError(
+            f"the model file {path} cannot be read ({exc.__class__.__name__}); rebuild it with `python manage.py train`"
+        ) from None
+    return payload
+
+
+def check_fresh(meta: dict, path: Path) -> None:
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"the model at {path} has format {meta.get('format_version')}, this code needs "
+            f"{FORMAT_VERSION}; rebuild it with `python manage.py train`"
+        )
+    if meta.get("libraries") != library_versions():
+        raise ModelError(
+            f"the model at {path} was built with other library versions "
+            f"({meta.get('libraries')}); rebuild it with `python manage.py train`"
+        )
+    if meta.get("content_hash") != content_hash():
+        raise ModelError(
+            f"the model at {path} is stale: content/ changed since it was built; "
+            "rebuild it with `python manage.py train`"
+        )
+
+
+def load(path: Path) -> Model:
+    payload = read_meta(path)
+    check_fresh(json.loads(payload["meta"]), path)
+    return from_payload(payload)
+
+
+def from_payload(payload: dict) -> Model:
+    meta = json.loads(payload["meta"])
+    word_terms = payload["word_terms"].split("\n") if payload["word_terms"] else []
+    char_terms = payload["char_terms"].split("\n") if payload["char_terms"] else []
+    dict_words = payload["dict_words"].split("\n") if payload["dict_words"] else []
+    model = Model(
+        word_vocab={t: k for k, t in enumerate(word_terms)},
+        word_idf=payload["word_idf"],
+        char_vocab={t: k for k, t in enumerate(char_terms)},
+        char_idf=payload["char_idf"],
+        char_ngram=tuple(meta["char_ngram"]),
+        weights=payload["weights"],
+        bias=payload["bias"],
+        calib_a=payload["calib_a"],
+        calib_b=payload["calib_b"],
+        dictionary=[(w, int(f)) for w, f in zip(dict_words, payload["dict_freqs"].tolist(), strict=True)],
+        meta=meta,
+    )
+    model.index_names()
+    model._tokenizer = build_tokenizer(model.dictionary)  # part of loading, not of the first request
+    return model
+
+
+def is_fresh(path: Path) -> bool:
+    try:
+        check_fresh(json.loads(read_meta(path)["meta"]), path)
+    except ModelError:
+        return False
+    return True
+
+
+def normalized_texts(examples: list[Example]) -> list[str]:
+    return [normalize(e.text).text for e in examples]

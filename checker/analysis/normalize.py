@@ -1,0 +1,130 @@
+"""Normalisation with an offset map back into the person's own text.
+
+Everything the engine matches runs on the normalised text; evidence spans are mapped back so that
+highlights land on the characters the person typed, full-width and traditional input included::
+
+    >>> n = normalize("交ｓｆｚ給他")
+    >>> n.text
+    '交身份证给他'
+    >>> n.span_to_original(1, 4)
+    (1, 4)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Evasions people (and scammers) use so that keyword filters miss them. Applied after
+# full-width folding and lower-casing; longest first so "vx号" wins over "vx".
+EVASIONS: dict[str, str] = {
+    "sfz": "身份证",
+    "身分证": "身份证",
+    "身fen证": "身份证",
+    "shen份证": "身份证",
+    "yhk": "银行卡",
+    "银hang卡": "银行卡",
+    "薇信": "微信",
+    "威信": "微信",
+    "徽信": "微信",
+    "v信": "微信",
+    "wx": "微信",
+    "vx": "微信",
+    "微x": "微信",
+    "扣扣": "qq",
+    "企鹅号": "qq号",
+    "zfb": "支付宝",
+    "支f宝": "支付宝",
+    "yzm": "验证码",
+    "验正码": "验证码",
+    "dy号": "抖音号",
+    "刷lian": "刷脸",
+}
+_EVASION_RE = re.compile("|".join(re.escape(k) for k in sorted(EVASIONS, key=len, reverse=True)))
+# "1 3 8 0 0" → "13800": spaced digits hide numbers from filters.
+_SPACED_DIGITS_RE = re.compile(r"(?<=\d)[ \u3000\-·.]+(?=\d)")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    # For each character of ``text``: the [start, end) range in the original it came from.
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    original_length: int
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            return (self.starts[start], self.starts[start]) if start < len(self.starts) else (0, 0)
+        return self.starts[start], self.ends[end - 1]
+
+
+def _fold_char(ch: str) -> str:
+    cat = unicodedata.category(ch)
+    if cat in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in "\n\t":
+        return ""  # control, zero-width, surrogate, private-use, unassigned: never meaningful
+    if ch in "\n\t\r":
+        return " "
+    return unicodedata.normalize("NFKC", ch).lower()
+
+
+def normalize(text: str) -> Normalized:
+    # 1. Per character: NFKC (full width → half width), lower case, drop invisible characters.
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        folded = _fold_char(ch)
+        for f in folded:
+            out.append(f)
+            starts.append(i)
+            ends.append(i + 1)
+    folded = "".join(out)
+
+    # 2. Traditional → simplified. OpenCC converts phrases; when the length is kept (nearly always)
+    # characters stay aligned, otherwise convert one character at a time to keep the map exact.
+    converted = _t2s().convert(folded)
+    if len(converted) != len(folded):
+        converted = "".join(c2 if len(c2 := _t2s().convert(c)) == 1 else c for c in folded)
+
+    # 3. Evasions and spaced digits: replacements may change length; map each new character to the
+    # whole original range of what it replaced.
+    text2, starts, ends = _substitute(converted, starts, ends, _EVASION_RE, lambda m: EVASIONS[m.group(0)])
+    text3, starts, ends = _substitute(text2, starts, ends, _SPACED_DIGITS_RE, lambda m: "")
+    return Normalized(text3, tuple(starts), tuple(ends), len(text))
+
+
+def _substitute(text, starts, ends, pattern, replace):
+    if not pattern.search(text):
+        return text, starts, ends
+    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        for k in range(pos, m.start()):
+            out.append(text[k])
+            new_starts.append(starts[k])
+            new_ends.append(ends[k])
+        repl = replace(m)
+        if repl:
+            s, e = starts[m.start()], ends[m.end() - 1]
+            for ch in repl:
+                out.append(ch)
+                new_starts.append(s)
+                new_ends.append(e)
+        pos = m.end()
+    for k in range(pos, len(text)):
+        out.append(text[k])
+        new_starts.append(starts[k])
+        new_ends.append(ends[k])
+    return "".join(out), new_starts, new_ends

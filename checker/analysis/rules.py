@@ -1,0 +1,108 @@
+"""Rules authored in ``content/rules/``: cue groups that must co-occur within a window.
+
+A rule fires when every one of its groups matches somewhere in the normalised text and all the
+chosen matches fit inside ``window`` characters. Each firing yields the matched spans as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+LEVELS = ("medium", "high")
+
+
+class RulesError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: str
+    name: str
+    groups: tuple[re.Pattern, ...]
+    window: int
+    level: str
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    pattern: str
+    rule: str
+    level: str
+    spans: tuple[tuple[int, int], ...]  # into the normalised text
+
+
+def _compile_group(group, cues: dict[str, list[str]], where: str) -> re.Pattern:
+    # A group is a cue name, or a list mixing cue names and regular expressions.
+    items = [group] if isinstance(group, str) else list(group)
+    alternatives: list[str] = []
+    for item in items:
+        if isinstance(item, list):
+            alternatives.extend(item)
+        elif item in cues:
+            alternatives.extend(cues[item])
+        else:
+            alternatives.append(item)
+    try:
+        # Longest alternatives first so evidence covers "手持证件照" rather than "手持".
+        return re.compile("|".join(f"(?:{a})" for a in sorted(alternatives, key=len, reverse=True)))
+    except re.error as exc:
+        raise RulesError(f"{where}: bad expression ({exc})") from None
+
+
+def load_rules(directory: Path) -> tuple[tuple[Rule, ...], re.Pattern, dict[str, re.Pattern]]:
+    """Read cues, per-pattern rules and lawful cues. Returns (rules, lawful_regex, cue_regexes)."""
+    cues_file = directory / "cues.yaml"
+    cues = yaml.safe_load(cues_file.read_text(encoding="utf-8"))["cues"]
+    rules: list[Rule] = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name in {"cues.yaml", "lawful.yaml"}:
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        pattern = data.get("pattern")
+        if pattern != path.stem:
+            raise RulesError(f"{path.name}: field 'pattern' must be {path.stem!r}")
+        for i, raw in enumerate(data.get("rules") or []):
+            where = f"{path.name}: rules[{i}]"
+            if raw.get("level") not in LEVELS:
+                raise RulesError(f"{where}: field 'level' must be one of {LEVELS}")
+            if not raw.get("all"):
+                raise RulesError(f"{where}: field 'all' must list at least one cue group")
+            groups = tuple(_compile_group(g, cues, where) for g in raw["all"])
+            rules.append(Rule(pattern, str(raw.get("name", i)), groups, int(raw.get("window", 60)), raw["level"]))
+    lawful = yaml.safe_load((directory / "lawful.yaml").read_text(encoding="utf-8"))["lawful"]
+    lawful_re = re.compile("|".join(f"(?:{p})" for p in lawful))
+    cue_res = {name: _compile_group(name, cues, f"cues.yaml: {name}") for name in cues}
+    return tuple(rules), lawful_re, cue_res
+
+
+def match_rule(rule: Rule, text: str) -> RuleHit | None:
+    found = []
+    for group in rule.groups:
+        spans = [m.span() for m in group.finditer(text) if m.end() > m.start()]
+        if not spans:
+            return None
+        found.append(spans)
+    if len(found) == 1:
+        return RuleHit(rule.pattern, rule.name, rule.level, (found[0][0],))
+    # Anchor on each match of the rarest group and take the nearest match of every other group.
+    anchor_index = min(range(len(found)), key=lambda k: len(found[k]))
+    for anchor in found[anchor_index]:
+        chosen = [anchor]
+        for k, spans in enumerate(found):
+            if k == anchor_index:
+                continue
+            chosen.append(min(spans, key=lambda s: abs(s[0] - anchor[0])))
+        lo = min(s[0] for s in chosen)
+        hi = max(s[1] for s in chosen)
+        if hi - lo <= rule.window:
+            return RuleHit(rule.pattern, rule.name, rule.level, tuple(sorted(set(chosen))))
+    return None
+
+
+def match_all(rules: tuple[Rule, ...], text: str) -> list[RuleHit]:
+    return [hit for rule in rules if (hit := match_rule(rule, text))]

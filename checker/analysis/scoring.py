@@ -1,0 +1,83 @@
+"""From rule hits and model probabilities to a risk level, a score and the reported patterns.
+
+One function, ``combine``, so the policy is in one place and tested on its own. The policy:
+
+* A pattern's confidence blends what recognised it: a ``high`` rule gives at least 0.7, a
+  ``medium`` rule at least 0.4, and the classifier's calibrated probability adds the rest.
+* The level is ``high`` when a high rule fired (and the classifier does not find the text clearly
+  lawful) or the level model gives ``high`` at least ``HIGH_AT``; ``medium`` on weaker signals;
+  ``low`` otherwise. Low means "no reported pattern recognised", never a guarantee.
+* Lawful context (bank counter, 12306, one's own app …) with none of the risk cues (payment, a
+  stranger, a hand-over, renting) caps rule evidence at ``medium``: "做人脸识别" at a bank counter is
+  low, "做人脸识别" for 50 yuan for a stranger is high.
+* The score lies in the level's band — low [0, 1/3), medium [1/3, 2/3), high [2/3, 1] — so a list
+  sorted by score is also sorted by level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HIGH_AT = 0.5
+RULE_VETO_LOW_AT = 0.9  # the level model is this sure the text is lawful: a lone rule hit is not enough
+REPORT_AT = 0.5
+BANDS = {"low": (0.0, 1 / 3), "medium": (1 / 3, 2 / 3), "high": (2 / 3, 1.0)}
+
+
+@dataclass(frozen=True)
+class Signals:
+    rule_levels: dict[str, str]  # pattern id → strongest rule level that fired ("medium"/"high")
+    pattern_p: dict[str, float]  # pattern id → calibrated probability
+    level_p: dict[str, float]  # "low"/"medium"/"high" → probability
+    lawful: bool
+    risk_context: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: str
+    score: float
+    confidences: dict[str, float]  # reported patterns only, strongest first
+
+
+def pattern_confidence(rule_level: str | None, p: float) -> float:
+    if rule_level == "high":
+        return 0.7 + 0.3 * p
+    if rule_level == "medium":
+        return 0.4 + 0.3 * p
+    return p
+
+
+def combine(s: Signals) -> Verdict:
+    lawful_only = s.lawful and not s.risk_context
+    rules = {k: ("medium" if lawful_only and v == "high" else v) for k, v in s.rule_levels.items()}
+    conf = {p: pattern_confidence(rules.get(p), s.pattern_p.get(p, 0.0)) for p in s.pattern_p}
+
+    p_high = s.level_p.get("high", 0.0)
+    p_low = s.level_p.get("low", 0.0)
+    rule_high = any(v == "high" for v in rules.values()) and p_low < RULE_VETO_LOW_AT
+    if rule_high or (p_high >= HIGH_AT and not (lawful_only and p_high < 0.8)):
+        level = "high"
+    elif rules or s.level_p.get("medium", 0.0) + p_high >= 0.5 or max(conf.values(), default=0) >= REPORT_AT:
+        level = "medium"
+    else:
+        level = "low"
+
+    reported: dict[str, float] = {}
+    if level != "low":
+        reported = {p: c for p, c in conf.items() if c >= REPORT_AT}
+        if level == "high" and not reported and conf:
+            best = max(conf, key=conf.get)
+            if conf[best] >= 0.2:
+                reported[best] = conf[best]
+    reported = dict(sorted(reported.items(), key=lambda kv: -kv[1]))
+
+    lo, hi = BANDS[level]
+    if level == "high":
+        strength = max([p_high, *reported.values()])
+    elif level == "medium":
+        strength = min(1.0, s.level_p.get("medium", 0.0) + p_high)
+    else:
+        strength = 1.0 - p_low
+    score = lo + (hi - lo) * max(0.0, min(1.0, strength)) * 0.999
+    return Verdict(level, score, reported)
