@@ -23,3 +23,22 @@ def check_content(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+@register("model")
+def check_model(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A missing, stale or unreadable classifier is reported before the first request needs it."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from checker.analysis.model import ModelError, check_fresh, read_meta
+
+    path = Path(settings.CHECKER_MODEL_PATH)
+    try:
+        import json
+
+        check_fresh(json.loads(read_meta(path)["meta"]), path)
+    except ModelError as exc:
+        return [Error(str(exc), hint="Run `python manage.py train` (or `make model`).", id="checker.E200")]
+    return []

@@ -27,21 +27,7 @@ from django.urls import reverse
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-# The taxonomy's ids, in its order (shared/taxonomy.md). They are a contract with the classifier,
-# the JSON API and the `assess` command.
-PATTERN_IDS: tuple[str, ...] = (
-    "id-photo-collection",
-    "paid-account-registration",
-    "verification-code-request",
-    "card-account-rental",
-    "nominee-registration",
-    "face-data-request",
-    "loan-info-harvest",
-    "personal-data-trade",
-    "fake-authority",
-    "gift-qr-lure",
-    "excessive-authorization",
-)
+from checker.analysis.types import PATTERN_IDS
 
 # Who a legal reference is about, as the pages say it.
 APPLIES_TO_LABELS = {

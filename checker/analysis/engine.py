@@ -51,6 +51,9 @@ class Engine:
     def assess(self, text: str) -> Assessment:
         self.validate(text)
         norm = normalize(text)
+        if not norm.text.strip():
+            # Only invisible or control characters: nothing a person could have meant to submit.
+            raise InputError("empty", "请先写下对方让你做什么（内容不能为空）。")
         hits = match_all(self.rules, norm.text)
         pattern_p, level_p, idx, vals = self.model.predict(norm.text)
 
@@ -77,6 +80,8 @@ class Engine:
             if not spans:
                 spans = self._model_evidence(norm.text, pattern, idx, vals)
                 via = "model"
+            if not spans:
+                continue  # a pattern we cannot point at in the person's words is not shown
             matches.append(
                 PatternMatch(pattern, confidence, merge_spans(norm.span_to_original(a, b) for a, b in spans), via)
             )

@@ -21,25 +21,12 @@ import numpy as np
 import yaml
 
 from checker.analysis.normalize import normalize
-from checker.analysis.types import RISK_LEVELS
+from checker.analysis.types import PATTERN_IDS, RISK_LEVELS
 
 # Bump when features, training or the artefact's layout change: older files are then stale.
 FORMAT_VERSION = 3
 CONTENT_DIR = Path(__file__).resolve().parent.parent.parent / "content"
 TRAINING_DIR = CONTENT_DIR / "training"
-PATTERN_IDS = (
-    "id-photo-collection",
-    "paid-account-registration",
-    "verification-code-request",
-    "card-account-rental",
-    "nominee-registration",
-    "face-data-request",
-    "loan-info-harvest",
-    "personal-data-trade",
-    "fake-authority",
-    "gift-qr-lure",
-    "excessive-authorization",
-)
 
 
 class ModelError(RuntimeError):

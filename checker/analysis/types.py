@@ -6,6 +6,22 @@ from dataclasses import dataclass, field
 
 RISK_LEVELS = ("low", "medium", "high")
 
+# The taxonomy's pattern ids (shared/taxonomy.md), in its order: a contract shared by the content
+# files, the classifier's labels, the JSON API and `manage.py assess`.
+PATTERN_IDS: tuple[str, ...] = (
+    "id-photo-collection",
+    "paid-account-registration",
+    "verification-code-request",
+    "card-account-rental",
+    "nominee-registration",
+    "face-data-request",
+    "loan-info-harvest",
+    "personal-data-trade",
+    "fake-authority",
+    "gift-qr-lure",
+    "excessive-authorization",
+)
+
 
 class InputError(ValueError):
     """Text the engine refuses to judge (empty, too long). ``code`` is stable for the API."""

@@ -1,0 +1,118 @@
+"""The model artefact: deterministic, versioned, refused when missing, stale or corrupt."""
+
+import json
+
+import numpy as np
+import pytest
+
+from checker.analysis import model
+from checker.analysis.engine import Engine
+from checker.analysis.training import build_payload
+
+
+@pytest.fixture(scope="module")
+def small_payload():
+    examples = model.load_training_examples()
+    # Every tenth example keeps the test quick and still covers every pattern.
+    return build_payload(examples[::10])
+
+
+def test_training_is_deterministic(tmp_path, small_payload):
+    examples = model.load_training_examples()
+    again = build_payload(examples[::10])
+    model.save(small_payload, tmp_path / "a.npz")
+    model.save(again, tmp_path / "b.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_the_artefact_records_format_libraries_and_content_hash(tmp_path, small_payload):
+    model.save(small_payload, tmp_path / "m.npz")
+    meta = json.loads(model.read_meta(tmp_path / "m.npz")["meta"])
+    assert meta["format_version"] == model.FORMAT_VERSION
+    assert meta["content_hash"] == model.content_hash()
+    assert set(meta["libraries"]) == {"scikit-learn", "numpy", "jieba"}
+
+
+def test_a_saved_model_loads_and_scores(tmp_path, small_payload):
+    model.save(small_payload, tmp_path / "m.npz")
+    engine = Engine(model.load(tmp_path / "m.npz"))
+    assert engine.assess("有人高价收购银行卡").risk_level in {"medium", "high"}
+
+
+def test_serving_features_match_scikit_learns_vectorisers():
+    # The serving path re-implements TF-IDF in numpy for speed; it must equal sklearn's output.
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from checker.analysis.normalize import normalize
+
+    examples = model.load_training_examples()[::7]
+    payload = build_payload(examples)
+    m = model.from_payload(payload)
+    texts = [normalize(e.text).text for e in examples]
+    word_vec = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
+    word_vec.vocabulary_ = m.word_vocab
+    word_vec.idf_ = m.word_idf
+    char_vec = TfidfVectorizer(analyzer="char", lowercase=False, ngram_range=m.char_ngram, sublinear_tf=True)
+    char_vec.vocabulary_ = m.char_vocab
+    char_vec.idf_ = m.char_idf
+    for text in texts[:50]:
+        expected = hstack(
+            [word_vec.transform([" ".join(m.words(text))]), char_vec.transform([" ".join(text.split())])]
+        ).toarray()[0]
+        idx, vals, _ = m.features(text)
+        got = np.zeros_like(expected)
+        got[idx] = vals
+        assert np.allclose(got, expected)
+
+
+def test_a_missing_model_names_the_command_to_run(tmp_path):
+    with pytest.raises(model.ModelError, match="manage.py train"):
+        model.load(tmp_path / "nope.npz")
+
+
+def test_a_stale_model_is_refused(tmp_path, small_payload):
+    meta = json.loads(small_payload["meta"])
+    meta["content_hash"] = "0" * 64
+    model.save(small_payload | {"meta": json.dumps(meta)}, tmp_path / "old.npz")
+    with pytest.raises(model.ModelError, match="stale"):
+        model.load(tmp_path / "old.npz")
+    assert not model.is_fresh(tmp_path / "old.npz")
+
+
+def test_a_model_of_another_format_is_refused(tmp_path, small_payload):
+    meta = json.loads(small_payload["meta"])
+    meta["format_version"] = model.FORMAT_VERSION - 1
+    model.save(small_payload | {"meta": json.dumps(meta)}, tmp_path / "v1.npz")
+    with pytest.raises(model.ModelError, match="format"):
+        model.load(tmp_path / "v1.npz")
+
+
+def test_a_corrupt_model_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"PK\x03\x04 this is not a model")
+    with pytest.raises(model.ModelError, match="cannot be read"):
+        model.load(bad)
+
+
+def test_a_bad_training_example_is_reported_with_file_and_field(tmp_path):
+    (tmp_path / "x.yaml").write_text("examples:\n  - text: 你好\n    risk: severe\n    patterns: []\n", "utf-8")
+    with pytest.raises(model.ModelError, match=r"x.yaml: examples\[0\]: field 'risk'"):
+        model.load_training_examples(tmp_path)
+
+
+def test_the_system_check_reports_a_missing_model(settings, tmp_path):
+    from checker.checks import check_model
+
+    settings.CHECKER_MODEL_PATH = tmp_path / "missing.npz"
+    errors = check_model(None)
+    assert errors and "manage.py train" in errors[0].hint
+
+
+def test_the_training_corpus_is_large_and_has_hard_negatives():
+    examples = model.load_training_examples()
+    assert len(examples) >= 1500
+    lawful = [e for e in examples if e.risk == "low"]
+    assert len(lawful) >= len(examples) / 3
+    for pattern in model.PATTERN_IDS:
+        assert sum(pattern in e.patterns for e in examples) >= 50, pattern

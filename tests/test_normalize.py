@@ -1,0 +1,58 @@
+import pytest
+
+from checker.analysis.normalize import normalize
+
+
+def original(text: str, start: int, end: int) -> str:
+    n = normalize(text)
+    a, b = n.span_to_original(start, end)
+    return text[a:b]
+
+
+def test_full_width_letters_and_digits_become_half_width():
+    assert normalize("ＡＰＰ注册送５０元").text == "app注册送50元"
+
+
+def test_traditional_characters_become_simplified_with_offsets_kept():
+    text = "手持證件照換錢"
+    n = normalize(text)
+    assert n.text == "手持证件照换钱"
+    assert original(text, 2, 5) == "證件照"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("加我vx", "加我微信"),
+        ("发sfz照片", "发身份证照片"),
+        ("收yhk", "收银行卡"),
+        ("薇信号", "微信号"),
+        ("扣扣号", "qq号"),
+    ],
+)
+def test_common_evasions_are_mapped(raw, expected):
+    assert normalize(raw).text == expected
+
+
+def test_an_evasion_maps_back_to_the_letters_the_person_typed():
+    text = "请把ｓｆｚ给他"
+    n = normalize(text)
+    start = n.text.index("身份证")
+    assert original(text, start, start + 3) == "ｓｆｚ"
+
+
+def test_spaced_digits_are_joined():
+    assert "13800" in normalize("电话 1 3 8 0 0").text
+
+
+def test_invisible_and_control_characters_are_dropped_but_offsets_still_match():
+    text = "身\u200b份\u0000证"
+    n = normalize(text)
+    assert n.text == "身份证"
+    assert original(text, 0, 3) == text
+
+
+def test_emoji_and_english_pass_through():
+    n = normalize("Hello 😀 world")
+    assert n.text == "hello 😀 world"
+    assert len(n.starts) == len(n.text)

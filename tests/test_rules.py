@@ -1,0 +1,89 @@
+"""Rule tests per pattern: sentences that must fire, and lawful look-alikes that must not."""
+
+from functools import lru_cache
+
+import pytest
+
+from checker.analysis.engine import RULES_DIR
+from checker.analysis.normalize import normalize
+from checker.analysis.rules import RulesError, load_rules, match_all
+
+
+@lru_cache(maxsize=1)
+def rules():
+    return load_rules(RULES_DIR)[0]
+
+
+def fired(text: str, level: str = "high") -> set[str]:
+    return {h.pattern for h in match_all(rules(), normalize(text).text) if h.level == level}
+
+
+POSITIVES = [
+    ("id-photo-collection", "中介说拿着身份证拍一张自拍发过去，就能领80块"),
+    ("id-photo-collection", "兼职要交四件套，手持白纸和手持报纸都要拍"),
+    ("paid-account-registration", "学姐介绍的兼职，帮忙注册几个软件并实名，一个给30元"),
+    ("paid-account-registration", "地推小哥说注册一个账号刷脸认证就返现20"),
+    ("verification-code-request", "自称快递客服的人让我把手机收到的验证码念给他"),
+    ("verification-code-request", "手机店店员拿走我的手机，说帮我下载几个软件领礼品"),
+    ("card-account-rental", "有人在群里高价收购银行卡，一张给一千五"),
+    ("card-account-rental", "网友让我用自己的支付宝帮他收款再转出去，说是走流水"),
+    ("nominee-registration", "老乡让我挂名当公司法人，每个月给我两千"),
+    ("nominee-registration", "有人想借我的营业执照去开网店，说给分红"),
+    ("face-data-request", "网上有人接单做人脸解封，让我录一段眨眼摇头的视频"),
+    ("face-data-request", "帮别人刷脸过一下认证，一次给50块"),
+    ("loan-info-harvest", "贷款中介说要先交3000元保证金才能放款"),
+    ("loan-info-harvest", "有人说能做征信修复，黑户也能包下款"),
+    ("personal-data-trade", "群里有人出售业主信息，一万条只要两百"),
+    ("personal-data-trade", "有个人说花500就能查人查开房记录"),
+    ("fake-authority", "对方自称公安局民警，说我涉嫌洗钱，要把钱转到安全账户"),
+    ("fake-authority", "催收的把我的照片P成遗照发给我亲戚"),
+    ("gift-qr-lure", "小区门口扫码免费领鸡蛋，要填身份证号和银行卡号"),
+    ("gift-qr-lure", "短信说积分即将清零，点链接登录兑换现金"),
+    ("excessive-authorization", "那个借钱的小程序说不授权通讯录就不能借"),
+]
+
+NEGATIVES = [
+    "在银行柜台办卡，柜员核对了我的身份证原件",
+    "坐高铁刷身份证进站",
+    "我自己在手机银行转账时输入了收到的验证码",
+    "在政务服务中心自己注册了个体户营业执照",
+    "超市结账时我用刷脸支付付了35元",
+    "去医院挂号用了医保卡",
+    "在奶茶店兼职，按小时结工资",
+    "派出所民警来社区讲防诈骗知识",
+    "地图软件要定位权限才能导航",
+    "入职时人事收了身份证复印件，我写了仅供入职使用",
+]
+
+
+@pytest.mark.parametrize(("pattern", "text"), POSITIVES)
+def test_rules_recognise_the_pattern(pattern, text):
+    assert pattern in fired(text)
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_rules_stay_quiet_on_lawful_use(text):
+    assert fired(text) == set()
+
+
+def test_every_pattern_has_rules():
+    from checker.analysis.types import PATTERN_IDS
+
+    assert {r.pattern for r in rules()} == set(PATTERN_IDS)
+
+
+def test_a_rule_fires_only_when_its_cues_are_close_together():
+    near = "有人要我手持身份证拍照"
+    far = "我手持一杯奶茶" + "，" * 40 + "后来去补办了身份证"
+    assert "id-photo-collection" in fired(near)
+    assert "id-photo-collection" not in fired(far)
+
+
+def test_a_bad_rules_file_is_reported_with_its_name_and_field(tmp_path):
+    (tmp_path / "cues.yaml").write_text("cues:\n  money: ['元']\n", encoding="utf-8")
+    (tmp_path / "lawful.yaml").write_text("lawful: ['柜台']\n", encoding="utf-8")
+    (tmp_path / "gift-qr-lure.yaml").write_text(
+        "pattern: gift-qr-lure\nrules:\n  - name: x\n    all: [money]\n    level: urgent\n", encoding="utf-8"
+    )
+    with pytest.raises(RulesError, match=r"gift-qr-lure.yaml: rules\[0\]: field 'level'"):
+        load_rules(tmp_path)
