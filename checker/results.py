@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from checker.analysis import Assessment
+from checker.content import Pattern, get_pattern
 from checker.models import Result
 from checker.privacy import PLACEHOLDER, describe
 
@@ -204,14 +205,10 @@ def _pattern_url(pattern_id: str) -> str | None:
         return None
 
 
-def _pattern_content(pattern_id: str) -> Any:
-    try:
-        from checker.content import get_pattern
-    except ImportError:  # the content module is written separately; show the bare id until it lands
-        return None
+def _pattern_content(pattern_id: str) -> Pattern | None:
     try:
         return get_pattern(pattern_id)
-    except LookupError:
+    except KeyError:  # an id from a newer engine than the content: show the bare id rather than fail
         return None
 
 
