@@ -11,7 +11,7 @@ from checker.analysis.rules import RulesError, load_rules, match_all
 
 @lru_cache(maxsize=1)
 def rules():
-    return load_rules(RULES_DIR)[0]
+    return load_rules(RULES_DIR).rules
 
 
 def fired(text: str, level: str = "high") -> set[str]:

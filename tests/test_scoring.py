@@ -3,31 +3,54 @@ from checker.analysis.scoring import BANDS, Signals, combine
 PATTERNS = ("face-data-request", "gift-qr-lure")
 
 
-def signals(rule_levels=None, pattern_p=None, level_p=None, lawful=False, risk_context=False):
+def signals(rule_levels=None, pattern_p=None, level_p=None, lawful=False, risk_context=False, aware=False):
     return Signals(
         rule_levels=rule_levels or {},
         pattern_p={p: 0.0 for p in PATTERNS} | (pattern_p or {}),
         level_p=level_p or {"low": 0.8, "medium": 0.15, "high": 0.05},
         lawful=lawful,
         risk_context=risk_context,
+        aware=aware,
     )
 
 
+UNSURE = {"low": 0.4, "medium": 0.3, "high": 0.3}
+
+
 def test_a_high_rule_makes_the_text_high_and_reports_its_pattern():
-    v = combine(signals({"face-data-request": "high"}, risk_context=True))
+    v = combine(signals({"face-data-request": "high"}, {"face-data-request": 0.3}, UNSURE, risk_context=True))
     assert v.level == "high"
     assert list(v.confidences) == ["face-data-request"]
     assert v.confidences["face-data-request"] >= 0.7
 
 
+def test_a_rule_the_classifier_does_not_support_is_not_reported_beside_a_supported_one():
+    v = combine(
+        signals(
+            {"face-data-request": "high", "gift-qr-lure": "high"},
+            {"face-data-request": 0.9, "gift-qr-lure": 0.01},
+            UNSURE,
+            risk_context=True,
+        )
+    )
+    assert list(v.confidences) == ["face-data-request"]
+
+
+def test_a_warning_about_a_scheme_keeps_a_rule_hit_below_high():
+    v = combine(signals({"face-data-request": "high"}, {"face-data-request": 0.6}, UNSURE, aware=True))
+    assert v.level == "medium"
+
+
 def test_lawful_context_without_risk_cues_keeps_a_rule_hit_below_high():
     # "做人脸识别" at a bank counter: the face rule may fire, the bank counter keeps it from high.
-    v = combine(signals({"face-data-request": "high"}, lawful=True, risk_context=False))
+    v = combine(signals({"face-data-request": "high"}, {"face-data-request": 0.6}, UNSURE, lawful=True))
     assert v.level == "medium"
 
 
 def test_lawful_context_does_not_excuse_payment_to_a_stranger():
-    v = combine(signals({"face-data-request": "high"}, lawful=True, risk_context=True))
+    v = combine(
+        signals({"face-data-request": "high"}, {"face-data-request": 0.6}, UNSURE, lawful=True, risk_context=True)
+    )
     assert v.level == "high"
 
 
@@ -44,7 +67,7 @@ def test_nothing_recognised_is_low_with_no_patterns():
 
 
 def test_a_medium_rule_gives_medium():
-    v = combine(signals({"gift-qr-lure": "medium"}))
+    v = combine(signals({"gift-qr-lure": "medium"}, level_p=UNSURE))
     assert v.level == "medium"
 
 
@@ -56,8 +79,8 @@ def test_the_classifier_being_sure_of_lawful_overrides_a_lone_rule_hit():
 def test_scores_fall_inside_their_level_band():
     cases = [
         signals(),
-        signals({"gift-qr-lure": "medium"}),
-        signals({"face-data-request": "high"}, risk_context=True),
+        signals({"gift-qr-lure": "medium"}, level_p=UNSURE),
+        signals({"face-data-request": "high"}, level_p=UNSURE, risk_context=True),
         signals(level_p={"low": 0.0, "medium": 0.0, "high": 1.0}),
     ]
     for s in cases:

@@ -35,7 +35,7 @@ def merge_spans(spans) -> tuple[tuple[int, int], ...]:
 class Engine:
     def __init__(self, model: model_mod.Model, rules_dir: Path = RULES_DIR, max_chars: int = 5000) -> None:
         self.model = model
-        self.rules, self.lawful_re, self.cue_res = load_rules(rules_dir)
+        self.ruleset = load_rules(rules_dir)
         self.max_chars = max_chars
         self._pattern_index = {p: k for k, p in enumerate(model_mod.PATTERN_IDS)}
 
@@ -54,15 +54,15 @@ class Engine:
         if not norm.text.strip():
             # Only invisible or control characters: nothing a person could have meant to submit.
             raise InputError("empty", "请先写下对方让你做什么（内容不能为空）。")
-        hits = match_all(self.rules, norm.text)
+        hits = match_all(self.ruleset.rules, norm.text)
         pattern_p, level_p, idx, vals = self.model.predict(norm.text)
 
         rule_levels: dict[str, str] = {}
         for hit in hits:
             if rule_levels.get(hit.pattern) != "high":
                 rule_levels[hit.pattern] = hit.level
-        lawful_spans = [m.span() for m in self.lawful_re.finditer(norm.text)]
-        risk_context = any(self.cue_res[c].search(norm.text) for c in RISK_CONTEXT_CUES)
+        lawful_spans = [m.span() for m in self.ruleset.lawful.finditer(norm.text)]
+        risk_context = any(self.ruleset.cues[c].search(norm.text) for c in RISK_CONTEXT_CUES)
         verdict = combine(
             Signals(
                 rule_levels=rule_levels,
@@ -70,6 +70,7 @@ class Engine:
                 level_p={lvl: float(level_p[k]) for k, lvl in enumerate(RISK_LEVELS)},
                 lawful=bool(lawful_spans),
                 risk_context=risk_context,
+                aware=bool(self.ruleset.aware.search(norm.text)),
             )
         )
 

@@ -54,8 +54,16 @@ def _compile_group(group, cues: dict[str, list[str]], where: str) -> re.Pattern:
         raise RulesError(f"{where}: bad expression ({exc})") from None
 
 
-def load_rules(directory: Path) -> tuple[tuple[Rule, ...], re.Pattern, dict[str, re.Pattern]]:
-    """Read cues, per-pattern rules and lawful cues. Returns (rules, lawful_regex, cue_regexes)."""
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    lawful: re.Pattern  # lawful real-name context
+    aware: re.Pattern  # the text warns about a scheme rather than describing an offer
+    cues: dict[str, re.Pattern]
+
+
+def load_rules(directory: Path) -> RuleSet:
+    """Read cues, per-pattern rules, lawful-context and warning cues."""
     cues_file = directory / "cues.yaml"
     cues = yaml.safe_load(cues_file.read_text(encoding="utf-8"))["cues"]
     rules: list[Rule] = []
@@ -74,10 +82,13 @@ def load_rules(directory: Path) -> tuple[tuple[Rule, ...], re.Pattern, dict[str,
                 raise RulesError(f"{where}: field 'all' must list at least one cue group")
             groups = tuple(_compile_group(g, cues, where) for g in raw["all"])
             rules.append(Rule(pattern, str(raw.get("name", i)), groups, int(raw.get("window", 60)), raw["level"]))
-    lawful = yaml.safe_load((directory / "lawful.yaml").read_text(encoding="utf-8"))["lawful"]
-    lawful_re = re.compile("|".join(f"(?:{p})" for p in lawful))
-    cue_res = {name: _compile_group(name, cues, f"cues.yaml: {name}") for name in cues}
-    return tuple(rules), lawful_re, cue_res
+    context = yaml.safe_load((directory / "lawful.yaml").read_text(encoding="utf-8"))
+    return RuleSet(
+        rules=tuple(rules),
+        lawful=re.compile("|".join(f"(?:{p})" for p in context["lawful"])),
+        aware=re.compile("|".join(f"(?:{p})" for p in context.get("aware") or ["(?!)"])),
+        cues={name: _compile_group(name, cues, f"cues.yaml: {name}") for name in cues},
+    )
 
 
 def match_rule(rule: Rule, text: str) -> RuleHit | None:

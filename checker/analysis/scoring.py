@@ -19,8 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 HIGH_AT = 0.5
-RULE_VETO_LOW_AT = 0.9  # the level model is this sure the text is lawful: a lone rule hit is not enough
+RULE_VETO_LOW_AT = 0.5  # the level model finds the text lawful: a rule hit alone does not make it high
+MEDIUM_RULE_LOW_AT = 0.75  # …and when it is this sure, a medium rule alone does not make it medium
 REPORT_AT = 0.5
+RULE_NEEDS_P = 0.1
+MODEL_ONLY_AT = 0.65  # the classifier alone names a pattern only when fairly sure
 BANDS = {"low": (0.0, 1 / 3), "medium": (1 / 3, 2 / 3), "high": (2 / 3, 1.0)}
 
 
@@ -31,6 +34,7 @@ class Signals:
     level_p: dict[str, float]  # "low"/"medium"/"high" → probability
     lawful: bool
     risk_context: bool
+    aware: bool = False  # the text warns about a scheme rather than describing an offer
 
 
 @dataclass(frozen=True)
@@ -42,30 +46,34 @@ class Verdict:
 
 def pattern_confidence(rule_level: str | None, p: float) -> float:
     if rule_level == "high":
-        return 0.7 + 0.3 * p
+        # A rule the classifier finds no support for at all is usually a side cue of another
+        # pattern ("给我100元" in an ID-photo offer is not paid registration): keep it unreported.
+        return 0.7 + 0.3 * p if p >= RULE_NEEDS_P else 0.45
     if rule_level == "medium":
         return 0.4 + 0.3 * p
     return p
 
 
 def combine(s: Signals) -> Verdict:
-    lawful_only = s.lawful and not s.risk_context
-    rules = {k: ("medium" if lawful_only and v == "high" else v) for k, v in s.rule_levels.items()}
+    # Rules speak for a hand-over; lawful context (with no risk cue) or a text that is a warning
+    # rather than an offer ("看新闻说…", "千万别…") keeps them to medium on their own.
+    capped = (s.lawful and not s.risk_context) or s.aware
+    rules = {k: ("medium" if capped and v == "high" else v) for k, v in s.rule_levels.items()}
     conf = {p: pattern_confidence(rules.get(p), s.pattern_p.get(p, 0.0)) for p in s.pattern_p}
 
     p_high = s.level_p.get("high", 0.0)
     p_low = s.level_p.get("low", 0.0)
     rule_high = any(v == "high" for v in rules.values()) and p_low < RULE_VETO_LOW_AT
-    if rule_high or (p_high >= HIGH_AT and not (lawful_only and p_high < 0.8)):
+    if rule_high or (p_high >= HIGH_AT and not (capped and p_high < 0.8)):
         level = "high"
-    elif rules or s.level_p.get("medium", 0.0) + p_high >= 0.5 or max(conf.values(), default=0) >= REPORT_AT:
+    elif s.level_p.get("medium", 0.0) + p_high >= 0.5 or (rules and p_low < MEDIUM_RULE_LOW_AT):
         level = "medium"
     else:
         level = "low"
 
     reported: dict[str, float] = {}
     if level != "low":
-        reported = {p: c for p, c in conf.items() if c >= REPORT_AT}
+        reported = {p: c for p, c in conf.items() if c >= (REPORT_AT if p in rules else MODEL_ONLY_AT)}
         if level == "high" and not reported and conf:
             best = max(conf, key=conf.get)
             if conf[best] >= 0.2:
