@@ -313,3 +313,22 @@ def test_too_many_checks_from_one_address_get_a_friendly_429(client, settings):
     assert "提交太频繁了" in response.content.decode()
     assert htmx(client, "/check", {"text": LOW}).status_code == 429
     assert Result.objects.count() == 2
+
+
+# --- Review in the admin ---------------------------------------------------------------------------------
+
+
+def test_feedback_is_listed_in_the_admin_for_review(client, admin_client, settings):
+    url = post_check(client, HIGH)["Location"]
+    client.post(f"{url}/feedback", {"comment": "漏掉了刷脸"})
+    feedback = Feedback.objects.get()
+    listing = admin_client.get(f"/{settings.ADMIN_PATH}checker/feedback/")
+    assert listing.status_code == 200 and "漏掉了刷脸" in listing.content.decode()
+    detail = admin_client.get(f"/{settings.ADMIN_PATH}checker/feedback/{feedback.pk}/change/")
+    assert detail.status_code == 200
+    assert admin_client.get(f"/{settings.ADMIN_PATH}checker/result/").status_code == 200
+
+
+def test_the_htmx_result_is_kept_out_of_the_browser_history_cache(client):
+    html = htmx(client, "/check", {"text": HIGH}).content.decode()
+    assert 'hx-history="false"' in html
