@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,7 @@ class Model:
 
     def __post_init__(self) -> None:
         self._n_words = len(self.word_vocab)
+        self._idf = np.concatenate([self.word_idf, self.char_idf])
         self._tokenizer = None
 
     @property
@@ -109,31 +111,25 @@ class Model:
 
     def features(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Sparse TF-IDF row as (indices, values), identical to the training vectorisers' output."""
-        counts: dict[int, int] = {}
         toks = self.words(norm_text)
-        for gram in toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]:
-            j = self.word_vocab.get(gram)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
+        wv, cv, offset = self.word_vocab.get, self.char_vocab.get, self._n_words
+        grams = toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+        word_ids = [j for j in map(wv, grams) if j is not None]
         lo, hi = self.char_ngram
         compact = " ".join(norm_text.split())
-        for n in range(lo, hi + 1):
-            for k in range(len(compact) - n + 1):
-                j = self.char_vocab.get(compact[k : k + n])
-                if j is not None:
-                    j += self._n_words
-                    counts[j] = counts.get(j, 0) + 1
+        chars = [compact[k : k + n] for n in range(lo, hi + 1) for k in range(len(compact) - n + 1)]
+        char_ids = [j + offset for j in map(cv, chars) if j is not None]
+        counts = Counter(word_ids)
+        counts.update(char_ids)
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0), toks
         idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
         tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-        idf = np.where(idx < self._n_words, self.word_idf[np.minimum(idx, self._n_words - 1)], 0.0)
-        char_part = idx >= self._n_words
-        idf[char_part] = self.char_idf[idx[char_part] - self._n_words]
-        vals = tf * idf
+        vals = tf * self._idf[idx]
         # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined.
+        char_part = idx >= offset
         for mask in (~char_part, char_part):
-            norm = np.sqrt(np.sum(vals[mask] ** 2))
+            norm = np.sqrt(np.dot(vals[mask], vals[mask]))
             if norm > 0:
                 vals[mask] /= norm
         return idx, vals, toks
