@@ -31,7 +31,7 @@ run: migrate model
 
 # Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium).
 browser:
-	@test -x /usr/bin/chromium || sh scripts/install-chromium.sh
+	@sh scripts/install-chromium.sh
 
 test: migrate model browser
 	$(PY) -m pytest

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "checker.middleware.ModelUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "checker.urls"
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "checker.context_processors.limits",
             ],
         },
     },
@@ -112,7 +114,8 @@ STORAGES = {
 # --- Security -----------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
-if env_bool("DJANGO_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -156,6 +159,9 @@ CHECKER_MODEL_PATH = Path(env_str("CHECKER_MODEL_PATH", str(BASE_DIR / "var" / "
 CHECKER_MAX_CHARS = env_int("CHECKER_MAX_CHARS", 5000, minimum=100)
 RESULT_RETENTION_DAYS = env_int("RESULT_RETENTION_DAYS", 180, minimum=1)
 RATELIMIT_CHECKS = env_str("RATELIMIT_CHECKS", "30/m")
+# Behind a load balancer every request comes from its address; limit by the client it reports.
+if BEHIND_PROXY:
+    RATELIMIT_IP_META_KEY = "checker.client_ip.client_ip"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 

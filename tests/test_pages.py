@@ -37,3 +37,10 @@ def test_home_page_has_no_inline_script(client):
     html = client.get("/").content.decode()
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag, f"inline script found: {tag}"
+
+
+@pytest.mark.django_db
+def test_home_page_states_how_long_results_are_kept(client, settings):
+    settings.RESULT_RETENTION_DAYS = 90
+    html = client.get("/").content.decode()
+    assert "90 天后" in html

@@ -7,9 +7,10 @@ Public entry point::
     result.risk_level, result.score, result.patterns
 """
 
-from checker.analysis.types import RISK_LEVELS, Assessment, InputError, PatternMatch
+from checker.analysis.model import ModelError
+from checker.analysis.types import PATTERN_IDS, RISK_LEVELS, Assessment, InputError, PatternMatch
 
-__all__ = ["RISK_LEVELS", "Assessment", "InputError", "PatternMatch", "assess"]
+__all__ = ["PATTERN_IDS", "RISK_LEVELS", "Assessment", "InputError", "ModelError", "PatternMatch", "assess"]
 
 
 def assess(text: str) -> Assessment:

@@ -58,12 +58,7 @@ def _form_error(request: HtmxHttpRequest, form: CheckForm) -> HttpResponse:
     if request.htmx:
         response = render(request, "partials/check_error.html", {"form": form}, status=400)
     else:
-        context = {
-            "form": form,
-            "max_chars": settings.CHECKER_MAX_CHARS,
-            "retention_days": settings.RESULT_RETENTION_DAYS,
-        }
-        response = render(request, "home.html", context, status=400)
+        response = render(request, "home.html", {"form": form}, status=400)
     return _no_store(response)
 
 
