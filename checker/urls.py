@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
+from checker.views import api, pages, results, widget
 from checker.views import content as content_views
-from checker.views import pages, results
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -18,6 +18,12 @@ urlpatterns = [
     path("patterns/<slug:pattern_id>/", content_views.pattern_detail, name="pattern_detail"),
     path("laws/", content_views.laws, name="laws"),
     path("report/", content_views.channels, name="channels"),
+    path("widget/", widget.widget, name="widget"),
+    path("widget/check", widget.widget_check, name="widget_check"),
+    path("widget/r/<slug:token>/delete", widget.widget_delete_result, name="widget_delete_result"),
+    path("embed/", widget.embed, name="embed"),
+    path("api/v1/check", api.check, name="api_check"),
+    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

@@ -1,0 +1,135 @@
+"""The JSON API for partners: reading a request body defensively, and what a check returns.
+
+A request is ``{"text": "...", "save": false}``. Anything else becomes an :class:`ApiError` with an
+HTTP status, a stable ``code`` and a message for a person, never a 500::
+
+    >>> parse_check_request(b'{"text": 42}')
+    ApiError(400, 'wrong_type', '“text” 必须是字符串。')
+
+The response is the assessment contract of shared/taxonomy.md plus, per pattern, the authored
+title, warning, advice and legal references, the redacted text the evidence offsets point into,
+and what redaction removed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from checker.analysis import Assessment
+from checker.content import pattern_summary
+from checker.privacy import Redaction
+
+API_VERSION = "v1"
+
+
+class ApiError(Exception):
+    """A request the API refuses, with the status to send and a message for a person."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.status}, {self.code!r}, {self.message!r})"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"error": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    text: str
+    save: bool = False
+
+
+def too_large() -> ApiError:
+    return ApiError(413, "too_large", f"请求体太大：最多 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} 字节。")
+
+
+def too_long(length: int) -> ApiError:
+    limit = settings.CHECKER_MAX_CHARS
+    return ApiError(413, "too_long", f"“text” 太长了：最多 {limit} 个字，现在有 {length} 个字。")
+
+
+def parse_check_request(body: bytes) -> CheckRequest:
+    """Validate a raw request body; raise :class:`ApiError` for anything that is not a usable check.
+
+    The content type is not insisted on: a browser sending ``text/plain`` avoids a CORS preflight,
+    and the body is JSON or it is refused either way.
+    """
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_json", "请求体不是 UTF-8 编码的 JSON。") from None
+    try:
+        data = json.loads(decoded)
+    except RecursionError:
+        # Thousands of nested brackets exhaust the parser's stack; the size limit keeps this cheap.
+        raise ApiError(400, "invalid_json", "请求体的 JSON 嵌套太深。") from None
+    except ValueError:
+        raise ApiError(400, "invalid_json", "请求体不是合法的 JSON。") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", '请求体必须是 JSON 对象，例如 {"text": "…"}。')
+    if "text" not in data:
+        raise ApiError(400, "missing_text", "缺少 “text”：请把要检查的文字放在 “text” 里。")
+    text, save = data["text"], data.get("save", False)
+    if not isinstance(text, str):
+        raise ApiError(400, "wrong_type", "“text” 必须是字符串。")
+    if not isinstance(save, bool):
+        raise ApiError(400, "wrong_type", "“save” 必须是 true 或 false。")
+    return CheckRequest(text=_clean_text(text), save=save)
+
+
+def _clean_text(text: str) -> str:
+    if not text.strip():
+        raise ApiError(400, "empty", "“text” 是空的：请写下对方让你做什么。")
+    if len(text) > settings.CHECKER_MAX_CHARS:
+        raise too_long(len(text))
+    if "\x00" in text:
+        raise ApiError(400, "invalid_characters", "“text” 里有 NUL 字符，请只发送文字内容。")
+    try:
+        # JSON may carry lone surrogates ("\ud800"), which no database column can store.
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "invalid_characters", "“text” 里有无法编码的字符（孤立的代理项）。") from None
+    return text
+
+
+def _pattern_details(pattern_id: str, absolute: Callable[[str], str]) -> dict[str, Any]:
+    try:
+        summary = pattern_summary(pattern_id)
+    except KeyError:
+        # An id from a newer engine than the content: still a valid answer, with the bare id as title.
+        return {
+            "title": pattern_id,
+            "warning": "",
+            "advice": {"before": [], "after": []},
+            "legal_refs": [],
+            "url": None,
+        }
+    summary.pop("id")
+    return {**summary, "url": absolute(summary["url"])}
+
+
+def check_response(
+    redaction: Redaction, assessment: Assessment, *, absolute: Callable[[str], str], share_url: str | None = None
+) -> dict[str, Any]:
+    """The body of a successful check.
+
+    ``absolute`` turns a path into a full URL (``request.build_absolute_uri``), so a partner can
+    link to pattern pages from its own site. ``share_url`` is present only when the result was saved.
+    """
+    body = assessment.to_dict()
+    body["patterns"] = [{**match, **_pattern_details(match["id"], absolute)} for match in body["patterns"]]
+    body["text"] = redaction.text
+    body["redactions"] = redaction.removed
+    if share_url is not None:
+        body["url"] = share_url
+    return body

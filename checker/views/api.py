@@ -1,0 +1,73 @@
+"""The JSON API for partners: POST /api/v1/check, and its OpenAPI document.
+
+A check reads like the form's: rate limit → validate → redact → assess the redacted text →
+(save) → respond. Every refusal is JSON with a 4xx status (checker/api.py says which).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from checker.analysis import InputError, assess
+from checker.api import ApiError, check_response, parse_check_request, too_large
+from checker.openapi import openapi_document
+from checker.privacy import redact
+from checker.ratelimits import seconds_until_allowed
+from checker.results import save_result
+
+# Chinese stays readable in the body rather than \uXXXX escapes.
+JSON_OPTIONS = {"ensure_ascii": False}
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params=JSON_OPTIONS)
+    # Answers carry the submitted (redacted) text: no shared cache may keep them.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _error(error: ApiError) -> JsonResponse:
+    return _json(error.to_dict(), status=error.status)
+
+
+# Exempt from CSRF: the API reads no cookies and creates no user state, so a forged cross-site
+# request can do nothing a partner's own request could not; partners call it without a CSRF cookie.
+@csrf_exempt
+def check(request: HttpRequest) -> JsonResponse:
+    if request.method != "POST":
+        response = _error(ApiError(405, "method_not_allowed", "只接受 POST 请求。"))
+        response["Allow"] = "POST"
+        return response
+    wait = seconds_until_allowed(request, group="api")
+    if wait is not None:
+        response = _error(ApiError(429, "rate_limited", f"请求太频繁了，请 {wait} 秒后再试。"))
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        checked = parse_check_request(request.body)
+    except RequestDataTooBig:
+        return _error(too_large())
+    except ApiError as error:
+        return _error(error)
+
+    # Redact first: only the redacted text is assessed, returned and (when asked) stored.
+    redaction = redact(checked.text)
+    try:
+        assessment = assess(redaction.text)
+    except InputError as error:
+        return _error(ApiError(413 if error.code == "too_long" else 400, error.code, error.message))
+    share_url = None
+    if checked.save:
+        # The delete key is dropped: a partner's user has no page to use it on; the result expires.
+        result, _delete_key = save_result(redaction.text, assessment, redactions=redaction.counts)
+        share_url = request.build_absolute_uri(result.get_absolute_url())
+    return _json(check_response(redaction, assessment, absolute=request.build_absolute_uri, share_url=share_url))
+
+
+@require_GET
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(openapi_document(request.build_absolute_uri("/").rstrip("/")), json_dumps_params=JSON_OPTIONS)
