@@ -32,13 +32,10 @@ def check_model(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
     from django.conf import settings
 
-    from checker.analysis.model import ModelError, check_fresh, read_meta
+    from checker.analysis.model import ModelError, verify
 
-    path = Path(settings.CHECKER_MODEL_PATH)
     try:
-        import json
-
-        check_fresh(json.loads(read_meta(path)["meta"]), path)
+        verify(Path(settings.CHECKER_MODEL_PATH))
     except ModelError as exc:
         return [Error(str(exc), hint="Run `python manage.py train` (or `make model`).", id="checker.E200")]
     return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -29,6 +31,7 @@ from checker.privacy import PLACEHOLDER, describe
 # 24 random bytes = 192 bits, 32 URL-safe characters: unguessable, and short enough for a QR code.
 TOKEN_BYTES = 24
 DELETE_KEY_BYTES = 24
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,31 @@ def save_result(
         created_at=timezone.now(),
     )
     return result, delete_key
+
+
+def save_or_keep(
+    redacted_text: str, assessment: Assessment, *, redactions: Mapping[str, int] | None = None
+) -> tuple[Result, str | None]:
+    """Like :func:`save_result`, but when the database is unavailable the verdict is still returned.
+
+    The result then comes back unsaved (``result.pk is None``, no delete key): the person sees the
+    verdict and a note that no share link could be made, instead of an error page.
+    """
+    try:
+        with transaction.atomic():
+            return save_result(redacted_text, assessment, redactions=redactions)
+    except DatabaseError as exc:
+        # The exception class only: its message can quote the SQL parameters, i.e. the text.
+        log.warning("result not saved, database unavailable (%s)", exc.__class__.__name__)
+        unsaved = Result(
+            token="",
+            redacted_text=redacted_text,
+            assessment=assessment.to_dict(),
+            risk_level=assessment.risk_level,
+            redactions=dict(redactions or {}),
+            created_at=timezone.now(),
+        )
+        return unsaved, None
 
 
 def retention() -> timedelta:

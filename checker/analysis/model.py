@@ -265,9 +265,14 @@ def from_payload(payload: dict) -> Model:
     return model
 
 
+def verify(path: Path) -> None:
+    """Raise ModelError, naming the command to run, unless ``path`` holds a current model."""
+    check_fresh(json.loads(read_meta(path)["meta"]), path)
+
+
 def is_fresh(path: Path) -> bool:
     try:
-        check_fresh(json.loads(read_meta(path)["meta"]), path)
+        verify(path)
     except ModelError:
         return False
     return True

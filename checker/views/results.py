@@ -20,7 +20,7 @@ from checker.analysis import InputError, assess
 from checker.forms import CheckForm, FeedbackForm
 from checker.models import Feedback, Result
 from checker.privacy import redact
-from checker.results import delete_with_key, live_result, present, qr_svg, save_result
+from checker.results import delete_with_key, live_result, present, qr_svg, save_or_keep
 
 # Carries the creator's delete key across the no-JavaScript redirect, readable once, then dropped.
 # Signed and scoped to the result's path; the key is never kept on the server.
@@ -83,7 +83,9 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
     except InputError as error:
         form.add_error("text", error.message)
         return _form_error(request, form)
-    result, delete_key = save_result(redaction.text, assessment, redactions=redaction.counts)
+    result, delete_key = save_or_keep(redaction.text, assessment, redactions=redaction.counts)
+    if delete_key is None:
+        return _unsaved(request, result)
 
     if request.htmx:
         context = {**_result_context(request, result, delete_key), "show_share_link": True}
@@ -104,6 +106,13 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
         samesite="Lax",
     )
     return _no_store(response)
+
+
+def _unsaved(request: HtmxHttpRequest, result: Result) -> HttpResponse:
+    # The database is away: show the verdict anyway, say that no share link could be made.
+    context = {**present(result), "not_saved": True}
+    template = "partials/result.html" if request.htmx else "result.html"
+    return _no_store(render(request, template, context))
 
 
 def _live_or_404(token: str) -> Result:
