@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register("content")
@@ -26,8 +26,13 @@ def check_content(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
 
 @register("model")
-def check_model(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """A missing, stale or unreadable classifier is reported before the first request needs it."""
+def check_model(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """A missing, stale or unreadable classifier is reported before the first request needs it.
+
+    A warning, not an error: `migrate` and `train` itself must still run while the model is
+    missing. Serving refuses it for real: gunicorn.conf.py stops at start-up, and
+    `check --deploy --fail-level WARNING` fails.
+    """
     from pathlib import Path
 
     from django.conf import settings
@@ -37,5 +42,5 @@ def check_model(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     try:
         verify(Path(settings.CHECKER_MODEL_PATH))
     except ModelError as exc:
-        return [Error(str(exc), hint="Run `python manage.py train` (or `make model`).", id="checker.E200")]
+        return [Warning(str(exc), hint="Run `python manage.py train` (or `make model`).", id="checker.W200")]
     return []

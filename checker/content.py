@@ -214,7 +214,14 @@ def patterns_citing(law_key: str, article_key: str) -> tuple[Pattern, ...]:
 
 
 def pattern_summary(pattern_id: str) -> dict[str, Any]:
-    """What the JSON API says about a pattern: JSON-ready, no dataclasses."""
+    """What the JSON API says about a pattern: JSON-ready, no dataclasses (a fresh top-level dict)."""
+    return dict(_summary(pattern_id))
+
+
+# Content does not change while a process runs, and building a summary (URLs, legal references)
+# cost more than the check itself on the API's hot path.
+@lru_cache(maxsize=64)
+def _summary(pattern_id: str) -> dict[str, Any]:
     pattern = get_pattern(pattern_id)
     return {
         "id": pattern.id,

@@ -19,8 +19,8 @@ from checker.analysis.tokenize import LEXICON, _tokenizer
 from checker.analysis.types import RISK_LEVELS
 
 CHAR_NGRAM = (1, 3)
-C_PATTERN = 4.0
-C_LEVEL = 4.0
+C_PATTERN = 10.0
+C_LEVEL = 10.0
 
 
 def _model_dictionary(norm_texts: list[str]) -> list[tuple[str, int]]:

@@ -1,0 +1,100 @@
+"""Start and stop a local gunicorn for benchmarks and load tests (loopback only)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "bench-only-" + "k" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_STATIC_MANIFEST": "0",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int = 2, port: int | None = None) -> Iterator[str]:
+    """Yields the base URL of a gunicorn serving the project; stops it afterwards."""
+    port = port or free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "checker.wsgi", "-c", "gunicorn.conf.py",
+         "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, proc, log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def wait_until_up(base: str, proc: subprocess.Popen, log, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"gunicorn exited: {log.read().decode(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:  # noqa: S310 - loopback only
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def worker_rss_mb(master_pid: int | None = None) -> list[float]:
+    """RSS of every gunicorn worker process on this machine (children of a gunicorn master)."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+            cmd = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "gunicorn" not in cmd or "checker.wsgi" not in cmd:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        ppid = int(fields["PPid"].strip())
+        parent_cmd = Path(f"/proc/{ppid}/cmdline")
+        if parent_cmd.exists() and b"gunicorn" in parent_cmd.read_bytes():
+            if master_pid is None or ppid == master_pid:
+                out.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return out
