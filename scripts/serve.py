@@ -46,23 +46,22 @@ def migrate(env: dict[str, str]) -> None:
 def gunicorn(env: dict[str, str], workers: int = 2, port: int | None = None) -> Iterator[str]:
     """Yields the base URL of a gunicorn serving the project; stops it afterwards."""
     port = port or free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "checker.wsgi", "-c", "gunicorn.conf.py",
-         "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
-    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, proc, log)
-        yield base
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "checker.wsgi", "-c", "gunicorn.conf.py",
+             "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=env, stdout=log, stderr=log,
+        )  # fmt: skip
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            wait_until_up(base, proc, log)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def wait_until_up(base: str, proc: subprocess.Popen, log, timeout: float = 60) -> None:
@@ -80,21 +79,17 @@ def wait_until_up(base: str, proc: subprocess.Popen, log, timeout: float = 60) -
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
-def worker_rss_mb(master_pid: int | None = None) -> list[float]:
-    """RSS of every gunicorn worker process on this machine (children of a gunicorn master)."""
+def worker_rss_mb() -> list[float]:
+    """RSS of every gunicorn worker of this project on the machine (children of a gunicorn master)."""
     out = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             text = status.read_text()
-            cmd = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+            cmd = (status.parent / "cmdline").read_bytes()
+            fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+            parent_cmd = Path(f"/proc/{int(fields['PPid'])}/cmdline").read_bytes()
+        except (OSError, KeyError, ValueError):
             continue
-        if "gunicorn" not in cmd or "checker.wsgi" not in cmd:
-            continue
-        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        ppid = int(fields["PPid"].strip())
-        parent_cmd = Path(f"/proc/{ppid}/cmdline")
-        if parent_cmd.exists() and b"gunicorn" in parent_cmd.read_bytes():
-            if master_pid is None or ppid == master_pid:
-                out.append(int(fields["VmRSS"].split()[0]) / 1024)
+        if b"checker.wsgi" in cmd and b"gunicorn" in parent_cmd:
+            out.append(int(fields["VmRSS"].split()[0]) / 1024)
     return out
