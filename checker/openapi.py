@@ -80,7 +80,7 @@ def _schemas() -> dict[str, Any]:
             "url": {
                 "type": "string",
                 "format": "uri",
-                "description": "The shareable result page; only when `save` was true.",
+                "description": "The shareable result page; only when `save` was true and the result could be stored.",
             },
         },
         required=["risk_level", "score", "patterns", "lawful_evidence", "note", "text", "redactions"],
@@ -98,6 +98,7 @@ def _schemas() -> dict[str, Any]:
                     "too_large",
                     "rate_limited",
                     "method_not_allowed",
+                    "model_unavailable",
                 ]
             },
             "message": {"type": "string", "description": "For a person, in Chinese."},
@@ -183,6 +184,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                     "schema": {"type": "integer", "minimum": 1},
                                 }
                             },
+                        ),
+                        "503": _error_response(
+                            "The checker's model is missing or being rebuilt; try again later.",
+                            **{"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
                         ),
                     },
                 }

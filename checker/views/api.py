@@ -17,7 +17,7 @@ from checker.api import ApiError, check_response, parse_check_request, too_large
 from checker.openapi import openapi_document
 from checker.privacy import redact
 from checker.ratelimits import seconds_until_allowed
-from checker.results import save_result
+from checker.results import save_or_keep
 
 # Chinese stays readable in the body rather than \uXXXX escapes.
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -63,8 +63,10 @@ def check(request: HttpRequest) -> JsonResponse:
     share_url = None
     if checked.save:
         # The delete key is dropped: a partner's user has no page to use it on; the result expires.
-        result, _delete_key = save_result(redaction.text, assessment, redactions=redaction.counts)
-        share_url = request.build_absolute_uri(result.get_absolute_url())
+        # With the database down the verdict still comes back, only without a url.
+        result, delete_key = save_or_keep(redaction.text, assessment, redactions=redaction.counts)
+        if delete_key is not None:
+            share_url = request.build_absolute_uri(result.get_absolute_url())
     return _json(check_response(redaction, assessment, absolute=request.build_absolute_uri, share_url=share_url))
 
 

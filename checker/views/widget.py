@@ -28,7 +28,7 @@ from checker.analysis import InputError, assess
 from checker.forms import CheckForm
 from checker.privacy import redact
 from checker.ratelimits import seconds_until_allowed
-from checker.results import delete_with_key, live_result, present, save_result
+from checker.results import delete_with_key, live_result, present, save_or_keep
 from checker.widget import ORG_MAX_CHARS, WidgetOptions, widget_options
 
 View = Callable[..., HttpResponse]
@@ -100,15 +100,10 @@ def widget_check(request: HttpRequest) -> HttpResponse:
     except InputError as error:
         form.add_error("text", error.message)
         return _render(request, options, status=400, form=form)
-    result, delete_key = save_result(redaction.text, assessment, redactions=redaction.counts)
-    return _render(
-        request,
-        options,
-        form=CheckForm(),
-        **present(result),
-        share_url=request.build_absolute_uri(result.get_absolute_url()),
-        delete_key=delete_key,
-    )
+    result, delete_key = save_or_keep(redaction.text, assessment, redactions=redaction.counts)
+    # Unsaved (the database is down): the verdict still shows, without a link to a full result.
+    share_url = request.build_absolute_uri(result.get_absolute_url()) if delete_key else None
+    return _render(request, options, form=CheckForm(), **present(result), share_url=share_url, delete_key=delete_key)
 
 
 # Exempt from CSRF for the same reason as the check: the one-time delete key in the form is the
