@@ -4,7 +4,7 @@ import logging
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, get_resolver
 
 from checker.analysis import assess
 from checker.results import save_result
