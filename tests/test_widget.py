@@ -1,0 +1,264 @@
+"""The embeddable widget: a check inside the frame without cookies, its options, the origin it talks to."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.test import Client
+
+from checker.models import Result
+from checker.widget import WidgetOptions, clean_org, origin_allowed, parse_origin, widget_options
+
+pytestmark = pytest.mark.django_db
+
+HIGH = "兼职招聘：在家拍一张手持身份证正反面的照片，审核通过就给200元。"
+LOW = "我去银行柜台办新卡，柜员请我出示身份证原件。"
+MOBILE = "13812345678"
+DEFAULT_SOURCES = ["https:", "http://localhost:*", "http://127.0.0.1:*", "'self'"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def strict_client():
+    # Enforces CSRF like a real browser would, and starts with no cookies (a third-party frame).
+    return Client(enforce_csrf_checks=True)
+
+
+def widget_check(client, text, **fields):
+    return client.post("/widget/check", {"text": text, **fields})
+
+
+# --- The form and the check ----------------------------------------------------------------------
+
+
+def test_the_widget_form_needs_no_csrf_cookie_and_sets_none(strict_client):
+    page = strict_client.get("/widget/")
+    assert page.status_code == 200
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert not page.cookies
+    response = widget_check(strict_client, HIGH)
+    assert response.status_code == 200
+    assert not response.cookies
+
+
+def test_a_check_shows_the_verdict_inside_the_frame(client):
+    html = widget_check(client, HIGH).content.decode()
+    assert "verdict--high" in html
+    assert "手持证件照采集" in html
+    assert 'action="/widget/check"' in html  # the form is there again for the next check
+
+
+def test_each_result_links_to_its_saved_share_page_in_a_new_tab(client):
+    html = widget_check(client, HIGH).content.decode()
+    result = Result.objects.get()
+    link = re.search(r'<a class="button widget-open" href="([^"]+)" target="_blank" rel="noopener">', html)
+    assert link, html
+    assert link.group(1) == f"http://testserver/r/{result.token}"
+    assert client.get(f"/r/{result.token}").status_code == 200
+
+
+def test_numbers_are_redacted_before_anything_is_stored_or_shown(client):
+    html = widget_check(client, f"{HIGH} 手机{MOBILE}").content.decode()
+    assert MOBILE not in html
+    assert MOBILE not in Result.objects.get().redacted_text
+    assert "手机号 1 个" in html
+
+
+def test_compact_mode_is_short_and_full_mode_uses_the_sites_result_partial(client):
+    compact = widget_check(client, HIGH).content.decode()
+    full = widget_check(client, HIGH, mode="full").content.decode()
+    assert "verdict--compact" in compact and 'class="legal-refs' not in compact
+    assert 'class="legal-refs' in full and '<mark class="ev">' in full
+    # The main site's forms need its CSRF cookie: none of them appear in the frame.
+    for html in (compact, full):
+        assert "csrfmiddlewaretoken" not in html
+        assert "/feedback" not in html
+
+
+def test_an_empty_text_is_answered_in_the_frame_with_the_message(client):
+    response = widget_check(client, "   ")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html and 'aria-invalid="true"' in html
+
+
+def test_a_too_long_text_keeps_what_was_written(client, settings):
+    settings.CHECKER_MAX_CHARS = 100
+    response = widget_check(client, "兼" * 101)
+    assert response.status_code == 400
+    assert "兼" * 101 in response.content.decode()
+
+
+def test_the_widget_is_rate_limited_per_client_with_retry_after(client, settings):
+    settings.RATELIMIT_CHECKS = "2/m"
+    assert widget_check(client, LOW).status_code == 200
+    assert widget_check(client, LOW).status_code == 200
+    response = widget_check(client, LOW)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "提交太频繁了" in response.content.decode()
+    assert Result.objects.count() == 2
+
+
+def test_with_the_database_down_the_verdict_still_shows_without_a_link(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr("checker.results.save_result", broken)
+    response = widget_check(client, HIGH)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "verdict--high" in html
+    assert "widget-open" not in html and "没能保存结果" in html
+
+
+# --- Delete from the frame -----------------------------------------------------------------------
+
+
+def delete_form(html):
+    action = re.search(r'action="(/widget/r/[^"]+/delete)"', html).group(1)
+    key = re.search(r'name="key" value="([^"]+)"', html).group(1)
+    return action, key
+
+
+def test_the_one_time_delete_works_inside_the_frame_without_cookies(strict_client):
+    action, key = delete_form(widget_check(strict_client, HIGH).content.decode())
+    response = strict_client.post(action, {"key": key})
+    assert response.status_code == 200
+    assert "已经删除" in response.content.decode()
+    assert Result.objects.count() == 0
+
+
+def test_a_wrong_delete_key_deletes_nothing(client):
+    action, _key = delete_form(widget_check(client, HIGH).content.decode())
+    assert client.post(action, {"key": "wrong"}).status_code == 403
+    assert Result.objects.count() == 1
+
+
+def test_deleting_an_unknown_result_says_it_is_gone(client):
+    response = client.post("/widget/r/" + "x" * 32 + "/delete", {"key": "k"})
+    assert response.status_code == 404
+    assert "已经删除或过期" in response.content.decode()
+
+
+# --- Options -------------------------------------------------------------------------------------
+
+
+def test_the_options_are_shown_and_carried_through_the_check(client):
+    query = {"mode": "full", "accent": "#C00", "org": "某某派出所", "origin": "https://police.example.cn"}
+    html = client.get("/widget/", query).content.decode()
+    assert "由 某某派出所 提供" in html
+    assert 'data-accent="#c00"' in html and 'data-accent-ink="#ffffff"' in html
+    assert 'data-parent-origin="https://police.example.cn"' in html
+    assert 'name="mode" value="full"' in html and 'name="org" value="某某派出所"' in html
+    after = widget_check(client, HIGH, **query).content.decode()
+    assert "由 某某派出所 提供" in after and "widget--full" in after
+    assert 'data-parent-origin="https://police.example.cn"' in after
+
+
+def test_bad_options_fall_back_to_their_defaults(client):
+    query = {"mode": "evil", "accent": "red;background:url(x)", "org": "<script>x</script>" + "长" * 60}
+    html = client.get("/widget/", query).content.decode()
+    assert "widget--compact" in html
+    assert "data-accent" not in html
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html
+    assert "长" * 41 not in html
+
+
+def test_an_origin_not_allowed_to_frame_the_widget_is_never_echoed(client, settings):
+    settings.WIDGET_FRAME_ANCESTORS = ["https://police.example.cn"]
+    html = client.get("/widget/", {"origin": "https://evil.example"}).content.decode()
+    assert "evil.example" not in html
+    assert "data-parent-origin" not in html
+    allowed = client.get("/widget/", {"origin": "https://police.example.cn"}).content.decode()
+    assert 'data-parent-origin="https://police.example.cn"' in allowed
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("https://police.example.cn", True),
+        ("http://localhost:8000", True),
+        ("http://localhost", True),
+        ("http://127.0.0.1:5123", True),
+        ("http://evil.example", False),
+        ("http://localhost.evil.example:80", False),
+        ("javascript:alert(1)", False),
+        ("https://police.example.cn/path", False),
+        ("https://user@police.example.cn", False),
+        ("null", False),
+        ("", False),
+    ],
+)
+def test_origin_allowed_follows_the_default_frame_ancestors(origin, allowed):
+    assert origin_allowed(origin, DEFAULT_SOURCES) is allowed
+
+
+@pytest.mark.parametrize(
+    ("origin", "sources", "allowed"),
+    [
+        ("https://a.police.example.cn", ["https://*.police.example.cn"], True),
+        ("https://police.example.cn", ["https://*.police.example.cn"], False),
+        ("https://evilpolice.example.cn", ["https://*.police.example.cn"], False),
+        ("https://police.example.cn:8443", ["https://police.example.cn"], False),
+        ("https://police.example.cn:8443", ["https://police.example.cn:8443"], True),
+        ("https://police.example.cn", ["http://police.example.cn"], True),  # CSP lets http upgrade to https
+        ("http://police.example.cn", ["https://police.example.cn"], False),
+        ("https://police.example.cn", ["police.example.cn"], True),
+        ("https://anything.example", ["'none'"], False),
+        ("http://testserver", ["'self'"], False),
+    ],
+)
+def test_origin_allowed_reads_csp_host_sources(origin, sources, allowed):
+    assert origin_allowed(origin, sources, own_origin="https://checker.example") is allowed
+
+
+def test_self_is_the_sites_own_origin():
+    assert origin_allowed("https://checker.example", ["'self'"], own_origin="https://checker.example")
+
+
+def test_parse_origin_normalises_case_and_default_ports():
+    assert parse_origin("HTTPS://Police.Example.CN:443") == "https://police.example.cn"
+    assert parse_origin("http://[::1]:8000") == "http://[::1]:8000"
+    assert parse_origin("ftp://example.org") is None
+
+
+def test_org_names_lose_control_characters_and_extra_space():
+    assert clean_org("  某某\n派出所\u200b ") == "某某 派出所"
+
+
+def test_a_light_accent_gets_dark_text_and_a_dark_accent_light_text():
+    assert WidgetOptions(accent="#ffeb3b").accent_ink == "#000000"
+    assert WidgetOptions(accent="#0b5cad").accent_ink == "#ffffff"
+
+
+def test_widget_options_drop_the_defaults_from_the_hidden_fields():
+    options = widget_options({"mode": "compact"}, sources=DEFAULT_SOURCES, own_origin="")
+    assert options.as_params() == {}
+
+
+# --- The partner page ----------------------------------------------------------------------------
+
+
+def test_the_embed_page_has_the_snippet_the_options_a_preview_and_the_privacy_promise(client):
+    html = client.get("/embed/").content.decode()
+    assert "http://testserver/static/js/embed.js" in html
+    assert "&lt;script src=&quot;http://testserver/static/js/embed.js&quot; data-mode=&quot;compact&quot;" in html
+    for option in ("data-mode", "data-accent", "data-org"):
+        assert option in html
+    assert '<script src="/static/js/embed.js" data-mode="compact" async></script>' in html
+    assert "隐私承诺" in html and "不用 Cookie" in html
+
+
+def test_the_embed_page_snippet_follows_the_chosen_options_escaped(client):
+    html = client.get("/embed/", {"mode": "full", "accent": "#c00", "org": '某"所'}).content.decode()
+    # Escaped once for the attribute in the snippet, once more to show it as text.
+    assert "data-org=&quot;某&amp;quot;所&quot;" in html
+    assert 'data-mode="full" data-accent="#c00" data-org="某&quot;所"' in html
