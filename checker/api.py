@@ -124,12 +124,14 @@ def check_response(
     """The body of a successful check.
 
     ``absolute`` turns a path into a full URL (``request.build_absolute_uri``), so a partner can
-    link to pattern pages from its own site. ``share_url`` is present only when the result was saved.
+    link to pattern pages from its own site. ``share_url`` is given only when the result was saved.
     """
     body = assessment.to_dict()
     body["patterns"] = [{**match, **_pattern_details(match["id"], absolute)} for match in body["patterns"]]
     body["text"] = redaction.text
     body["redactions"] = redaction.removed
+    # "saved" is false both when saving was not asked for and when the database could not store it.
+    body["saved"] = share_url is not None
     if share_url is not None:
         body["url"] = share_url
     return body

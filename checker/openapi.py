@@ -77,13 +77,13 @@ def _schemas() -> dict[str, Any]:
             "note": {"type": "string"},
             "text": {"type": "string", "description": "The text that was assessed: the input with numbers redacted."},
             "redactions": {"type": "array", "items": {"$ref": "#/components/schemas/Redaction"}},
-            "url": {
-                "type": "string",
-                "format": "uri",
-                "description": "The shareable result page; only when `save` was true and the result could be stored.",
+            "saved": {
+                "type": "boolean",
+                "description": "Whether the result was stored: asked for, and the database was up.",
             },
+            "url": {"type": "string", "format": "uri", "description": "The shareable result page; only when saved."},
         },
-        required=["risk_level", "score", "patterns", "lawful_evidence", "note", "text", "redactions"],
+        required=["risk_level", "score", "patterns", "lawful_evidence", "note", "text", "redactions", "saved"],
     )
     error = _object(
         {

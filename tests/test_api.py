@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import DatabaseError
 
 from checker.analysis.types import PATTERN_IDS, RISK_LEVELS
 from checker.api import ApiError, parse_check_request
@@ -83,17 +84,30 @@ def test_numbers_are_redacted_before_assessing_and_evidence_points_into_the_retu
 
 def test_nothing_is_saved_and_no_url_is_given_unless_asked(client):
     body = post_json(client, {"text": HIGH}).json()
-    assert "url" not in body
+    assert body["saved"] is False and "url" not in body
     assert Result.objects.count() == 0
 
 
 def test_with_save_the_redacted_result_is_stored_and_its_share_page_opens(client):
     body = post_json(client, {"text": f"{HIGH}{MOBILE}", "save": True}).json()
     result = Result.objects.get()
+    assert body["saved"] is True
     assert body["url"] == f"http://testserver/r/{result.token}"
     assert MOBILE not in result.redacted_text
     assert result.assessment["risk_level"] == body["risk_level"]
     assert client.get(f"/r/{result.token}").status_code == 200
+
+
+def test_with_the_database_down_a_save_still_returns_the_verdict_marked_unsaved(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr("checker.results.save_result", broken)
+    response = post_json(client, {"text": HIGH, "save": True})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["risk_level"] == "high"
+    assert body["saved"] is False and "url" not in body
 
 
 def test_a_lawful_text_is_low_with_no_patterns(client):
