@@ -1,4 +1,4 @@
-"""Shared fixtures: a headless Chromium page for browser tests."""
+"""Shared fixtures: fresh rate-limit counters for every test, a headless Chromium page for browser tests."""
 
 from __future__ import annotations
 
@@ -11,6 +11,16 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    # Rate-limit counters live in the cache, which outlives a single test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

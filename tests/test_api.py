@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.core.cache import cache
 from django.db import DatabaseError
 
 from checker.analysis.types import PATTERN_IDS, RISK_LEVELS
@@ -11,20 +10,11 @@ from checker.api import ApiError, parse_check_request
 from checker.models import Result
 from checker.privacy import PLACEHOLDER
 from checker.ratelimits import rate_period
+from tests.samples import HIGH, LOW, MOBILE
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/check"
-HIGH = "兼职招聘：在家拍一张手持身份证正反面的照片，审核通过就给200元。"
-LOW = "我去银行柜台办新卡，柜员请我出示身份证原件。"
-MOBILE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def post_json(client, data, **extra):

@@ -4,17 +4,9 @@ import pytest
 from django.core.cache import cache
 
 from checker.models import Result
+from tests.samples import HIGH
 
 pytestmark = pytest.mark.django_db
-
-HIGH = "兼职招聘：在家拍一张手持身份证正反面的照片，审核通过就给200元。"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def frame_ancestors(response) -> list[str]:

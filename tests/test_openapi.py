@@ -4,7 +4,6 @@ import json
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from jsonschema import Draft202012Validator, FormatChecker
@@ -13,18 +12,11 @@ from schemathesis.config import SchemathesisConfig
 
 from checker.analysis.types import PATTERN_IDS
 from checker.openapi import openapi_document
+from tests.samples import LOW
 
 pytestmark = pytest.mark.django_db
 
 HIGH = "兼职招聘：在家拍一张手持身份证正反面的照片，审核通过就给200元。我的手机13812345678"
-LOW = "我去银行柜台办新卡，柜员请我出示身份证原件。"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,26 +3,13 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from checker.models import Feedback, Result
 from checker.privacy import PLACEHOLDER
 from checker.views.results import DELETE_COOKIE
+from tests.samples import HIGH, ID_NUMBER, LOW, MOBILE
 
 pytestmark = pytest.mark.django_db
-
-HIGH = "兼职招聘：在家拍一张手持身份证正反面的照片，审核通过就给200元。"
-LOW = "我去银行柜台办新卡，柜员请我出示身份证原件。"
-ID_NUMBER = "11010519491231002X"
-MOBILE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # Rate-limit counters live in the cache, which outlives a single test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def post_check(client, text, **extra):

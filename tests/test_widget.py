@@ -3,26 +3,16 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.test import Client
 
 from checker.models import Result
 from checker.widget import WidgetOptions, clean_org, origin_allowed, parse_origin, widget_options
+from tests.samples import HIGH, LOW, MOBILE
 
 pytestmark = pytest.mark.django_db
 
-HIGH = "兼职招聘：在家拍一张手持身份证正反面的照片，审核通过就给200元。"
-LOW = "我去银行柜台办新卡，柜员请我出示身份证原件。"
-MOBILE = "13812345678"
 DEFAULT_SOURCES = ["https:", "http://localhost:*", "http://127.0.0.1:*", "'self'"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
