@@ -48,6 +48,14 @@ def page(chromium):
 
 
 @pytest.fixture
+def console_errors(page):
+    # CSP violations (an inline style or script, a refused frame) show up here as errors.
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
+@pytest.fixture
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

@@ -3,27 +3,11 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HIGH = "兼职招聘：在家拍一张手持身份证正反面的照片，审核通过就给200元。我的手机13812345678"
 PHONE = {"width": 360, "height": 780}
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def console_errors(page):
-    # CSP violations (an inline style or script) show up here as errors.
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return errors
 
 
 @pytest.fixture

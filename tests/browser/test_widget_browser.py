@@ -4,7 +4,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.cache import cache
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,13 +18,6 @@ HOST_PAGE = """<!doctype html>
 <script src="{widget_base}/static/js/embed.js" data-mode="{mode}" data-accent="#a4161a" data-org="某某派出所"></script>
 </body></html>
 """
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -59,14 +51,6 @@ def partner_site(live_server):
     yield base
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def console_errors(page):
-    # A CSP violation (inline style or script, a refused frame) is reported as a console error.
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return errors
 
 
 def frame_height(page) -> float:
