@@ -44,3 +44,25 @@ def test_home_page_states_how_long_results_are_kept(client, settings):
     settings.RESULT_RETENTION_DAYS = 90
     html = client.get("/").content.decode()
     assert "90 天后" in html
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "production-like-key-" + "q7" * 30,
+        "DJANGO_ALLOWED_HOSTS": "fangpian.example",
+    }
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "no issues" in proc.stdout
