@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint bench loadtest model migrate install browser
+.PHONY: run test lint bench loadtest model migrate install browser wrk
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: model
-	$(PY) scripts/bench.py
+# wrk drives the HTTP part of the benchmark (Debian's package).
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+bench: model wrk
+	$(PY) scripts/bench.py --http
 
 loadtest: model
 	$(PY) scripts/loadtest.py
