@@ -45,3 +45,19 @@ def test_bad_lines_get_an_error_object_and_the_run_goes_on(monkeypatch):
 def test_non_string_text_is_an_error_object(monkeypatch):
     out = run_assess(monkeypatch, json.dumps({"id": 7, "text": 42}) + "\n")
     assert out == [{"id": 7, "error": "text must be a string", "code": "wrong_type"}]
+
+
+def test_a_missing_model_is_one_clear_error_naming_the_command(monkeypatch, settings, tmp_path):
+    import pytest
+    from django.core.management import CommandError
+
+    from checker.analysis import engine
+
+    settings.CHECKER_MODEL_PATH = tmp_path / "missing.npz"
+    engine.reset_engine()
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": 1, "text": "x"}\n'))
+    try:
+        with pytest.raises(CommandError, match="manage.py train"):
+            call_command("assess", stdout=io.StringIO())
+    finally:
+        engine.reset_engine()

@@ -56,3 +56,16 @@ def test_emoji_and_english_pass_through():
     n = normalize("Hello 😀 world")
     assert n.text == "hello 😀 world"
     assert len(n.starts) == len(n.text)
+
+
+def test_english_words_for_the_same_things_are_mapped_as_whole_words():
+    n = normalize("Someone wants to rent my Bank Card and my parent's ID card")
+    assert "出租" in n.text and "银行卡" in n.text and "身份证" in n.text
+    assert "parent" in n.text  # "rent" inside "parent" is left alone
+
+
+def test_an_english_word_maps_back_to_the_english_the_person_typed():
+    text = "rent my bank card"
+    n = normalize(text)
+    start = n.text.index("银行卡")
+    assert original(text, start, start + 3) == "bank card"

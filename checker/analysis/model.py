@@ -61,9 +61,12 @@ def load_training_examples(directory: Path = TRAINING_DIR) -> list[Example]:
 
 
 def content_hash(directory: Path = CONTENT_DIR) -> str:
-    """Hash of everything the model is built from: training files, the lexicon, the format."""
+    """Hash of everything the model is built from: training files, the lexicon, the feature code, the format."""
     digest = hashlib.sha256(f"format={FORMAT_VERSION}\n".encode())
-    for path in sorted((directory / "training").glob("*.yaml")) + [directory / "lexicon.txt"]:
+    # The code that turns text into training features counts too: a change to normalisation
+    # or training makes an old model stale just as new examples do.
+    code = [Path(__file__).with_name("normalize.py"), Path(__file__).with_name("training.py")]
+    for path in sorted((directory / "training").glob("*.yaml")) + [directory / "lexicon.txt"] + code:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -43,6 +43,46 @@ EVASIONS: dict[str, str] = {
     "刷lian": "刷脸",
 }
 _EVASION_RE = re.compile("|".join(re.escape(k) for k in sorted(EVASIONS, key=len, reverse=True)))
+# English words for the same things, so a message in English (or half English) meets the same rules.
+# Whole words only: "rent" must not fire inside "parent".
+ENGLISH: dict[str, str] = {
+    "bank cards": "银行卡",
+    "bank card": "银行卡",
+    "bank account": "银行账户",
+    "debit card": "银行卡",
+    "sim card": "手机卡",
+    "phone card": "手机卡",
+    "id cards": "身份证",
+    "id card": "身份证",
+    "identity card": "身份证",
+    "verification code": "验证码",
+    "sms code": "验证码",
+    "otp": "验证码",
+    "wechat": "微信",
+    "alipay": "支付宝",
+    "face video": "人脸视频",
+    "face scan": "刷脸",
+    "selfie": "自拍",
+    "rent out": "出租",
+    "rent": "出租",
+    "lend": "出借",
+    "sell": "出售",
+    "loan": "贷款",
+    "police": "警察",
+    "wanted notice": "通缉令",
+    "arrest warrant": "逮捕令",
+    "safe account": "安全账户",
+    "prize": "奖品",
+    "free gift": "免费礼品",
+    "qr code": "二维码",
+    "contacts": "通讯录",
+    "legal representative": "法人",
+    "business license": "营业执照",
+    "part-time job": "兼职",
+    "commission": "佣金",
+    "yuan": "元",
+}
+_ENGLISH_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(ENGLISH, key=len, reverse=True)) + r")\b")
 # "1 3 8 0 0" → "13800": spaced digits hide numbers from filters.
 _SPACED_DIGITS_RE = re.compile(r"(?<=\d)[ \u3000\-·.]+(?=\d)")
 
@@ -99,6 +139,7 @@ def normalize(text: str) -> Normalized:
     # 3. Evasions and spaced digits: replacements may change length; map each new character to the
     # whole original range of what it replaced.
     text2, starts, ends = _substitute(converted, starts, ends, _EVASION_RE, lambda m: EVASIONS[m.group(0)])
+    text2, starts, ends = _substitute(text2, starts, ends, _ENGLISH_RE, lambda m: ENGLISH[m.group(0)])
     text3, starts, ends = _substitute(text2, starts, ends, _SPACED_DIGITS_RE, lambda m: "")
     return Normalized(text3, tuple(starts), tuple(ends), len(text))
 

@@ -1,9 +1,9 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from checker.analysis import InputError, assess
+from checker.analysis import InputError, ModelError, assess
 
 
 def assess_line(line: str) -> dict:
@@ -32,6 +32,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         out = self.stdout
+        try:
+            from checker.analysis.engine import get_engine
+
+            get_engine()  # a missing or stale model is one clear error, not one per line
+        except ModelError as exc:
+            raise CommandError(str(exc)) from None
         for line in sys.stdin:
             if not line.strip():
                 continue
