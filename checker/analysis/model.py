@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from math import log, sqrt
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +102,7 @@ class Model:
     def __post_init__(self) -> None:
         self._n_words = len(self.word_vocab)
         self._idf = np.concatenate([self.word_idf, self.char_idf])
+        self._idf_list = self._idf.tolist()
         self._tokenizer = None
 
     @property
@@ -122,19 +124,21 @@ class Model:
         compact = " ".join(norm_text.split())
         chars = [compact[k : k + n] for n in range(lo, hi + 1) for k in range(len(compact) - n + 1)]
         char_ids = [j + offset for j in map(cv, chars) if j is not None]
-        counts = Counter(word_ids)
-        counts.update(char_ids)
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0), toks
-        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-        vals = tf * self._idf[idx]
+        # Plain Python for these few dozen numbers: NumPy's per-call overhead cost more than the maths.
         # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined.
-        char_part = idx >= offset
-        for mask in (~char_part, char_part):
-            norm = np.sqrt(np.dot(vals[mask], vals[mask]))
-            if norm > 0:
-                vals[mask] /= norm
+        idf = self._idf_list
+        ids: list[int] = []
+        vals_list: list[float] = []
+        for block in (Counter(word_ids), Counter(char_ids)):
+            weighted = [(j, (1.0 + log(c)) * idf[j]) for j, c in block.items()]
+            norm = sqrt(sum(v * v for _, v in weighted)) or 1.0
+            for j, v in weighted:
+                ids.append(j)
+                vals_list.append(v / norm)
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), toks
+        idx = np.array(ids, dtype=np.int64)
+        vals = np.array(vals_list)
         return idx, vals, toks
 
     def predict(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
