@@ -256,3 +256,8 @@ def test_the_api_and_the_widget_keep_separate_allowances(client, settings):
 )
 def test_rate_period_reads_the_window_of_a_rate(rate, seconds):
     assert rate_period(rate) == seconds
+
+
+def test_json_answers_carry_the_strictest_content_security_policy(client):
+    response = post_json(client, {"text": LOW})
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"

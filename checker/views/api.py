@@ -21,12 +21,16 @@ from checker.results import save_or_keep
 
 # Chinese stays readable in the body rather than \uXXXX escapes.
 JSON_OPTIONS = {"ensure_ascii": False}
+# JSON answers get the strictest policy instead of the site's (django-csp keeps a header that is
+# already set): nothing may load from them and nothing may frame them.
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status, json_dumps_params=JSON_OPTIONS)
     # Answers carry the submitted (redacted) text: no shared cache may keep them.
     patch_cache_control(response, private=True, no_store=True)
+    response["Content-Security-Policy"] = JSON_CSP
     return response
 
 
