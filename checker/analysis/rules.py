@@ -49,6 +49,7 @@ def _compile_group(group, cues: dict[str, list[str]], where: str) -> re.Pattern:
             alternatives.append(item)
     try:
         # Longest alternatives first so evidence covers "手持证件照" rather than "手持".
+        # re.compile caches by source, so rules sharing a cue share one pattern object (see match_all).
         return re.compile("|".join(f"(?:{a})" for a in sorted(alternatives, key=len, reverse=True)))
     except re.error as exc:
         raise RulesError(f"{where}: bad expression ({exc})") from None
@@ -91,10 +92,18 @@ def load_rules(directory: Path) -> RuleSet:
     )
 
 
-def match_rule(rule: Rule, text: str) -> RuleHit | None:
+def _spans(group: re.Pattern, text: str, memo: dict) -> list[tuple[int, int]]:
+    spans = memo.get(group)
+    if spans is None:
+        spans = memo[group] = [m.span() for m in group.finditer(text) if m.end() > m.start()]
+    return spans
+
+
+def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | None:
+    memo = {} if memo is None else memo
     found = []
     for group in rule.groups:
-        spans = [m.span() for m in group.finditer(text) if m.end() > m.start()]
+        spans = _spans(group, text, memo)
         if not spans:
             return None
         found.append(spans)
@@ -116,4 +125,6 @@ def match_rule(rule: Rule, text: str) -> RuleHit | None:
 
 
 def match_all(rules: tuple[Rule, ...], text: str) -> list[RuleHit]:
-    return [hit for rule in rules if (hit := match_rule(rule, text))]
+    # Many rules share a cue group ("money", "stranger" …): each group is searched once per text.
+    memo: dict = {}
+    return [hit for rule in rules if (hit := match_rule(rule, text, memo))]
