@@ -89,3 +89,33 @@ def test_to_dict_follows_the_assessment_contract():
     p = d["patterns"][0]
     assert set(p) >= {"id", "confidence", "evidence"}
     assert all(isinstance(span, list) and len(span) == 2 for span in p["evidence"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "社区民警来讲课，说公检法不会让你转钱到安全账户，遇到就挂电话",
+        "爸，那个扫码送鸡蛋的别去哈，我跟你说过的",
+        "取件码发给室友了，让他帮我拿下快递",
+        "【某某银行】您正在登录手机银行，验证码五分钟内有效，请勿告知任何人，包括自称银行工作人员者",
+    ],
+)
+def test_warnings_and_harmless_codes_are_not_high(text):
+    assert assess(text).risk_level != "high"
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("【法院传票】您有一起诉讼未处理，请按1转人工，需提供银行卡信息核实", "fake-authority"),
+        (
+            "我是快递理赔客服，包裹丢了给您双倍赔付，请将稍后收到的6位验证码告知我以便核实身份",
+            "verification-code-request",
+        ),
+        ("奶奶说有个小伙子拿手机对着她脸晃了几下，说帮忙认证个东西，给了她十个鸡蛋", "face-data-request"),
+    ],
+)
+def test_unambiguous_schemes_are_high_even_in_unusual_wording(text, pattern):
+    result = assess(text)
+    assert result.risk_level == "high"
+    assert pattern in {m.id for m in result.patterns}

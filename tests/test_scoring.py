@@ -87,3 +87,27 @@ def test_scores_fall_inside_their_level_band():
         v = combine(s)
         lo, hi = BANDS[v.level]
         assert lo <= v.score <= hi
+
+
+def test_a_decisive_rule_is_not_overruled_by_a_classifier_that_finds_the_text_lawful():
+    lawful_looking = {"low": 0.7, "medium": 0.1, "high": 0.2}
+    plain = combine(signals({"fake-authority": "high"}, {"fake-authority": 0.3}, lawful_looking))
+    decisive = combine(
+        Signals(
+            rule_levels={"fake-authority": "high"},
+            pattern_p={p: 0.0 for p in PATTERNS} | {"fake-authority": 0.3},
+            level_p=lawful_looking,
+            lawful=False,
+            risk_context=False,
+            decisive=frozenset({"fake-authority"}),
+        )
+    )
+    assert plain.level != "high"
+    assert decisive.level == "high"
+    assert "fake-authority" in decisive.confidences
+
+
+def test_a_warning_with_no_request_in_it_is_never_high_on_the_classifier_alone():
+    sure = {"low": 0.05, "medium": 0.05, "high": 0.9}
+    assert combine(signals(level_p=sure, aware=True, risk_context=False)).level != "high"
+    assert combine(signals(level_p=sure, aware=True, risk_context=True)).level == "high"

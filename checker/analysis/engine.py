@@ -71,6 +71,7 @@ class Engine:
                 lawful=bool(lawful_spans),
                 risk_context=risk_context,
                 aware=bool(self.ruleset.aware.search(norm.text)),
+                decisive=frozenset(h.pattern for h in hits if h.decisive),
             )
         )
 

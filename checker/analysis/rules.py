@@ -26,6 +26,9 @@ class Rule:
     groups: tuple[re.Pattern, ...]
     window: int
     level: str
+    # A decisive rule names a hand-over so unambiguous (a "safe account", 跑分, 人脸解封) that the
+    # classifier finding the text lawful does not overrule it.
+    decisive: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class RuleHit:
     rule: str
     level: str
     spans: tuple[tuple[int, int], ...]  # into the normalised text
+    decisive: bool = False
 
 
 def _compile_group(group, cues: dict[str, list[str]], where: str) -> re.Pattern:
@@ -82,7 +86,12 @@ def load_rules(directory: Path) -> RuleSet:
             if not raw.get("all"):
                 raise RulesError(f"{where}: field 'all' must list at least one cue group")
             groups = tuple(_compile_group(g, cues, where) for g in raw["all"])
-            rules.append(Rule(pattern, str(raw.get("name", i)), groups, int(raw.get("window", 60)), raw["level"]))
+            decisive = bool(raw.get("decisive", False))
+            if decisive and raw["level"] != "high":
+                raise RulesError(f"{where}: field 'decisive' is only for level high")
+            rules.append(
+                Rule(pattern, str(raw.get("name", i)), groups, int(raw.get("window", 60)), raw["level"], decisive)
+            )
     context = yaml.safe_load((directory / "lawful.yaml").read_text(encoding="utf-8"))
     return RuleSet(
         rules=tuple(rules),
@@ -108,7 +117,7 @@ def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | Non
             return None
         found.append(spans)
     if len(found) == 1:
-        return RuleHit(rule.pattern, rule.name, rule.level, (found[0][0],))
+        return RuleHit(rule.pattern, rule.name, rule.level, (found[0][0],), rule.decisive)
     # Anchor on each match of the rarest group and take the nearest match of every other group.
     anchor_index = min(range(len(found)), key=lambda k: len(found[k]))
     for anchor in found[anchor_index]:
@@ -120,7 +129,7 @@ def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | Non
         lo = min(s[0] for s in chosen)
         hi = max(s[1] for s in chosen)
         if hi - lo <= rule.window:
-            return RuleHit(rule.pattern, rule.name, rule.level, tuple(sorted(set(chosen))))
+            return RuleHit(rule.pattern, rule.name, rule.level, tuple(sorted(set(chosen))), rule.decisive)
     return None
 
 

@@ -4,12 +4,13 @@ One function, ``combine``, so the policy is in one place and tested on its own. 
 
 * A pattern's confidence blends what recognised it: a ``high`` rule gives at least 0.7, a
   ``medium`` rule at least 0.4, and the classifier's calibrated probability adds the rest.
-* The level is ``high`` when a high rule fired (and the classifier does not find the text clearly
-  lawful) or the level model gives ``high`` at least ``HIGH_AT``; ``medium`` on weaker signals;
+* The level is ``high`` when a high rule fired (and the classifier does not find the text lawful,
+  unless the rule is decisive) or the level model gives ``high`` at least ``HIGH_AT``; ``medium`` on
+  weaker signals;
   ``low`` otherwise. Low means "no reported pattern recognised", never a guarantee.
 * Lawful context (bank counter, 12306, one's own app …) with none of the risk cues (payment, a
   stranger, a hand-over, renting) caps rule evidence at ``medium``: "做人脸识别" at a bank counter is
-  low, "做人脸识别" for 50 yuan for a stranger is high.
+  low, "做人脸识别" for 50 yuan for a stranger is high. A warning with no request in it is never high.
 * The score lies in the level's band — low [0, 1/3), medium [1/3, 2/3), high [2/3, 1] — so a list
   sorted by score is also sorted by level.
 """
@@ -35,6 +36,7 @@ class Signals:
     lawful: bool
     risk_context: bool
     aware: bool = False  # the text warns about a scheme rather than describing an offer
+    decisive: frozenset[str] = frozenset()  # patterns found by a decisive rule
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,9 @@ class Verdict:
     confidences: dict[str, float]  # reported patterns only, strongest first
 
 
-def pattern_confidence(rule_level: str | None, p: float) -> float:
+def pattern_confidence(rule_level: str | None, p: float, decisive: bool = False) -> float:
+    if rule_level == "high" and decisive:
+        return 0.7 + 0.3 * p
     if rule_level == "high":
         # A rule the classifier finds no support for at all is usually a side cue of another
         # pattern ("给我100元" in an ID-photo offer is not paid registration): keep it unreported.
@@ -59,12 +63,15 @@ def combine(s: Signals) -> Verdict:
     # rather than an offer ("看新闻说…", "千万别…") keeps them to medium on their own.
     capped = (s.lawful and not s.risk_context) or s.aware
     rules = {k: ("medium" if capped and v == "high" else v) for k, v in s.rule_levels.items()}
-    conf = {p: pattern_confidence(rules.get(p), s.pattern_p.get(p, 0.0)) for p in s.pattern_p}
+    conf = {p: pattern_confidence(rules.get(p), s.pattern_p.get(p, 0.0), p in s.decisive) for p in s.pattern_p}
 
     p_high = s.level_p.get("high", 0.0)
     p_low = s.level_p.get("low", 0.0)
-    rule_high = any(v == "high" for v in rules.values()) and p_low < RULE_VETO_LOW_AT
-    if rule_high or (p_high >= HIGH_AT and not (capped and p_high < 0.8)):
+    decisive = any(rules.get(p) == "high" for p in s.decisive)
+    rule_high = decisive or (any(v == "high" for v in rules.values()) and p_low < RULE_VETO_LOW_AT)
+    # A warning with no request in it ("那个扫码送鸡蛋的别去") is never high on the classifier's word alone.
+    model_high = p_high >= HIGH_AT and not (capped and p_high < 0.8) and not (s.aware and not s.risk_context)
+    if rule_high or model_high:
         level = "high"
     elif s.level_p.get("medium", 0.0) + p_high >= 0.5 or (rules and p_low < MEDIUM_RULE_LOW_AT):
         level = "medium"
