@@ -23,6 +23,7 @@ import numpy as np
 import yaml
 
 from checker.analysis.normalize import normalize
+from checker.analysis.tokenize import small_tokenizer, words
 from checker.analysis.types import PATTERN_IDS, RISK_LEVELS
 
 # Bump when features, training or the artefact's layout change: older files are then stale.
@@ -103,16 +104,12 @@ class Model:
         self._n_words = len(self.word_vocab)
         self._idf = np.concatenate([self.word_idf, self.char_idf])
         self._idf_list = self._idf.tolist()
-        self._tokenizer = None
-
-    @property
-    def tokenizer(self):
-        if self._tokenizer is None:
-            self._tokenizer = build_tokenizer(self.dictionary)
-        return self._tokenizer
+        self.tokenizer = small_tokenizer(self.dictionary)  # part of loading, not of the first request
+        self._word_names = {v: k for k, v in self.word_vocab.items()}
+        self._char_names = {v: k for k, v in self.char_vocab.items()}
 
     def words(self, text: str) -> list[str]:
-        return [w for w in self.tokenizer.lcut(text, HMM=False) if w.strip() and any(c.isalnum() for c in w)]
+        return words(self.tokenizer, text)
 
     def features(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Sparse TF-IDF row as (indices, values), identical to the training vectorisers' output."""
@@ -156,26 +153,6 @@ class Model:
         if j < self._n_words:
             return "word", self._word_names[j]
         return "char", self._char_names[j - self._n_words]
-
-    def index_names(self) -> None:
-        self._word_names = {v: k for k, v in self.word_vocab.items()}
-        self._char_names = {v: k for k, v in self.char_vocab.items()}
-
-
-def build_tokenizer(dictionary: list[tuple[str, int]]):
-    """A jieba tokenizer over the small dictionary saved in the model.
-
-    jieba's full dictionary takes over a second to load; only words the model knows can carry weight,
-    so the artefact keeps just those (with their jieba frequencies) and segmentation matches training.
-    """
-    import jieba
-
-    tk = jieba.Tokenizer()
-    buf = io.BytesIO("\n".join(f"{w} {f}" for w, f in dictionary).encode("utf-8"))
-    buf.name = "model-dictionary"
-    tk.FREQ, tk.total = tk.gen_pfdict(buf)
-    tk.initialized = True
-    return tk
 
 
 # --- The artefact -------------------------------------------------------------------------------
@@ -267,8 +244,6 @@ def from_payload(payload: dict) -> Model:
         dictionary=[(w, int(f)) for w, f in zip(dict_words, payload["dict_freqs"].tolist(), strict=True)],
         meta=meta,
     )
-    model.index_names()
-    model._tokenizer = build_tokenizer(model.dictionary)  # part of loading, not of the first request
     return model
 
 

@@ -1,7 +1,11 @@
-"""jieba word segmentation with the domain lexicon of content/lexicon.txt."""
+"""jieba word segmentation: the full dictionary for training, the model's small one for serving.
+
+Both go through :func:`words`, so serving segments exactly as training did.
+"""
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from functools import lru_cache
@@ -12,7 +16,8 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():
+def full_tokenizer():
+    """jieba's own dictionary plus content/lexicon.txt (over a second to load: training only)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -23,6 +28,22 @@ def _tokenizer():
     return tk
 
 
-def words(text: str) -> list[str]:
+def small_tokenizer(dictionary: list[tuple[str, int]]):
+    """A jieba tokenizer over the small dictionary saved in the model.
+
+    Only words the model knows can carry weight, so the artefact keeps just those (with their jieba
+    frequencies): loading takes milliseconds instead of the full dictionary's second or more.
+    """
+    import jieba
+
+    tk = jieba.Tokenizer()
+    buf = io.BytesIO("\n".join(f"{w} {f}" for w, f in dictionary).encode("utf-8"))
+    buf.name = "model-dictionary"
+    tk.FREQ, tk.total = tk.gen_pfdict(buf)
+    tk.initialized = True
+    return tk
+
+
+def words(tokenizer, text: str) -> list[str]:
     """Words of an already normalised text, without whitespace and punctuation-only tokens."""
-    return [w for w in _tokenizer().lcut(text, HMM=False) if w.strip() and any(c.isalnum() for c in w)]
+    return [w for w in tokenizer.lcut(text, HMM=False) if w.strip() and any(c.isalnum() for c in w)]

@@ -15,7 +15,7 @@ from checker.analysis.model import (
     library_versions,
     normalized_texts,
 )
-from checker.analysis.tokenize import LEXICON, _tokenizer
+from checker.analysis.tokenize import LEXICON, full_tokenizer, small_tokenizer, words
 from checker.analysis.types import RISK_LEVELS
 
 CHAR_NGRAM = (1, 3)
@@ -25,19 +25,19 @@ C_LEVEL = 10.0
 
 def _model_dictionary(norm_texts: list[str]) -> list[tuple[str, int]]:
     """Words seen in training (full jieba dictionary) plus the domain lexicon, with their frequencies."""
-    full = _tokenizer()
+    full = full_tokenizer()
     seen: dict[str, int] = {}
     for text in norm_texts:
-        for w in full.lcut(text, HMM=False):
-            if len(w) > 1 and w.strip() and any(c.isalnum() for c in w):
+        for w in words(full, text):
+            if len(w) > 1:
                 seen[w] = seen.get(w, 0) + 1
     lexicon = {}
     for line in LEXICON.read_text(encoding="utf-8").splitlines():
         if line.strip():
             word, freq = line.split()[:2]
             lexicon[word] = int(freq)
-    words = {w for w, n in seen.items() if n >= 2} | set(lexicon)
-    return sorted((w, max(int(full.FREQ.get(w) or 0), lexicon.get(w, 0), 1)) for w in words)
+    kept = {w for w, n in seen.items() if n >= 2} | set(lexicon)
+    return sorted((w, max(int(full.FREQ.get(w) or 0), lexicon.get(w, 0), 1)) for w in kept)
 
 
 def build_payload(examples: list[Example]) -> dict:
@@ -46,25 +46,10 @@ def build_payload(examples: list[Example]) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
-    from checker.analysis.model import Model, build_tokenizer
-
     norm = normalized_texts(examples)
     dictionary = _model_dictionary(norm)
-    probe = Model(
-        {},
-        np.zeros(0),
-        {},
-        np.zeros(0),
-        CHAR_NGRAM,
-        np.zeros((0, 0)),
-        np.zeros(0),
-        np.zeros(0),
-        np.zeros(0),
-        dictionary,
-        {},
-    )
-    probe._tokenizer = build_tokenizer(dictionary)
-    word_docs = [" ".join(probe.words(t)) for t in norm]
+    tokenizer = small_tokenizer(dictionary)
+    word_docs = [" ".join(words(tokenizer, t)) for t in norm]
     char_docs = [" ".join(t.split()) for t in norm]
 
     word_vec = TfidfVectorizer(
