@@ -15,6 +15,7 @@ from checker.analysis.types import RISK_LEVELS, Assessment, InputError, PatternM
 
 RULES_DIR = model_mod.CONTENT_DIR / "rules"
 RISK_CONTEXT_CUES = ("commission", "stranger", "handover", "rent", "job")
+EMPTY_MESSAGE = "请先写下对方让你做什么（内容不能为空）。"
 NOTES = {
     "high": "与已报道的骗局套路相符：先停下，保留证据，再按下面的步骤做。",
     "medium": "有风险信号，但还不能确定是已报道的骗局：先核实清楚再决定。",
@@ -43,7 +44,7 @@ class Engine:
         if not isinstance(text, str):
             raise InputError("wrong_type", "text must be a string")
         if not text.strip():
-            raise InputError("empty", "请先写下对方让你做什么（内容不能为空）。")
+            raise InputError("empty", EMPTY_MESSAGE)
         if len(text) > self.max_chars:
             raise InputError("too_long", f"内容太长了：最多 {self.max_chars} 个字，现在有 {len(text)} 个字。")
         return text
@@ -53,7 +54,7 @@ class Engine:
         norm = normalize(text)
         if not norm.text.strip():
             # Only invisible or control characters: nothing a person could have meant to submit.
-            raise InputError("empty", "请先写下对方让你做什么（内容不能为空）。")
+            raise InputError("empty", EMPTY_MESSAGE)
         hits = match_all(self.ruleset.rules, norm.text)
         pattern_p, level_p, idx, vals = self.model.predict(norm.text)
 
