@@ -9,7 +9,7 @@ import numpy as np
 
 from checker.analysis import model as model_mod
 from checker.analysis.normalize import normalize
-from checker.analysis.rules import load_rules, match_all
+from checker.analysis.rules import has_match, load_rules, match_all
 from checker.analysis.scoring import Signals, combine
 from checker.analysis.types import RISK_LEVELS, Assessment, InputError, PatternMatch
 
@@ -55,7 +55,8 @@ class Engine:
         if not norm.text.strip():
             # Only invisible or control characters: nothing a person could have meant to submit.
             raise InputError("empty", EMPTY_MESSAGE)
-        hits = match_all(self.ruleset.rules, norm.text)
+        memo: dict = {}  # cue group → spans, shared by the rules and the risk-context check
+        hits = match_all(self.ruleset.rules, norm.text, memo)
         pattern_p, level_p, idx, vals = self.model.predict(norm.text)
 
         rule_levels: dict[str, str] = {}
@@ -63,7 +64,7 @@ class Engine:
             if rule_levels.get(hit.pattern) != "high":
                 rule_levels[hit.pattern] = hit.level
         lawful_spans = [m.span() for m in self.ruleset.lawful.finditer(norm.text)]
-        risk_context = any(self.ruleset.cues[c].search(norm.text) for c in RISK_CONTEXT_CUES)
+        risk_context = any(has_match(self.ruleset.cues[c], norm.text, memo) for c in RISK_CONTEXT_CUES)
         verdict = combine(
             Signals(
                 rule_levels=rule_levels,

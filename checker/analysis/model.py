@@ -14,9 +14,8 @@ import json
 import os
 import tempfile
 import zipfile
-from collections import Counter
 from dataclasses import dataclass
-from math import log, sqrt
+from math import sqrt
 from pathlib import Path
 
 import numpy as np
@@ -103,7 +102,8 @@ class Model:
     def __post_init__(self) -> None:
         self._n_words = len(self.word_vocab)
         self._idf = np.concatenate([self.word_idf, self.char_idf])
-        self._idf_list = self._idf.tolist()
+        # Character n-grams map straight to their column in the joined feature row.
+        self._char_ids = {t: k + self._n_words for t, k in self.char_vocab.items()}
         self.tokenizer = small_tokenizer(self.dictionary)  # part of loading, not of the first request
         self._word_names = {v: k for k, v in self.word_vocab.items()}
         self._char_names = {v: k for k, v in self.char_vocab.items()}
@@ -114,28 +114,24 @@ class Model:
     def features(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Sparse TF-IDF row as (indices, values), identical to the training vectorisers' output."""
         toks = self.words(norm_text)
-        wv, cv, offset = self.word_vocab.get, self.char_vocab.get, self._n_words
         grams = toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
-        word_ids = [j for j in map(wv, grams) if j is not None]
-        lo, hi = self.char_ngram
         compact = " ".join(norm_text.split())
+        lo, hi = self.char_ngram
         chars = [compact[k : k + n] for n in range(lo, hi + 1) for k in range(len(compact) - n + 1)]
-        char_ids = [j + offset for j in map(cv, chars) if j is not None]
-        # Plain Python for these few dozen numbers: NumPy's per-call overhead cost more than the maths.
-        # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined.
-        idf = self._idf_list
-        ids: list[int] = []
-        vals_list: list[float] = []
-        for block in (Counter(word_ids), Counter(char_ids)):
-            weighted = [(j, (1.0 + log(c)) * idf[j]) for j, c in block.items()]
-            norm = sqrt(sum(v * v for _, v in weighted)) or 1.0
-            for j, v in weighted:
-                ids.append(j)
-                vals_list.append(v / norm)
+        # Looking terms up is the only per-n-gram Python work; the arithmetic runs once per row in numpy.
+        ids = [j for j in map(self.word_vocab.get, grams) if j is not None]
+        ids += [j for j in map(self._char_ids.get, chars) if j is not None]
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0), toks
-        idx = np.array(ids, dtype=np.int64)
-        vals = np.array(vals_list)
+        idx, counts = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
+        vals = (1.0 + np.log(counts)) * self._idf[idx]  # sublinear tf × idf, as sklearn computes it
+        # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined;
+        # idx is sorted and word ids come first, so the word block is a prefix.
+        split = int(np.searchsorted(idx, self._n_words))
+        for block in (vals[:split], vals[split:]):
+            norm = sqrt(float(block @ block))
+            if norm:
+                block /= norm
         return idx, vals, toks
 
     def predict(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

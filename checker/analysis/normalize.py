@@ -117,18 +117,32 @@ def _fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).lower()
 
 
-def normalize(text: str) -> Normalized:
-    # 1. Per character: NFKC (full width → half width), lower case, drop invisible characters.
+_LINE_BREAKS_TO_SPACES = str.maketrans("\n\t\r", "   ")
+
+
+def _fold(text: str) -> tuple[str, list[int], list[int]]:
+    """Step 1 with its offset map: NFKC (full width → half width), lower case, no invisible characters."""
+    spaced = text.translate(_LINE_BREAKS_TO_SPACES)
+    if spaced.isprintable():
+        # Nearly every text: nothing to drop, so fold it whole; when the length is kept, character i
+        # still came from character i and the per-character loop below would give the same result.
+        folded = unicodedata.normalize("NFKC", spaced).lower()
+        if len(folded) == len(text):
+            return folded, list(range(len(text))), list(range(1, len(text) + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for i, ch in enumerate(text):
-        folded = _fold_char(ch)
-        for f in folded:
+        for f in _fold_char(ch):
             out.append(f)
             starts.append(i)
             ends.append(i + 1)
-    folded = "".join(out)
+    return "".join(out), starts, ends
+
+
+def normalize(text: str) -> Normalized:
+    # 1. Per character: NFKC (full width → half width), lower case, drop invisible characters.
+    folded, starts, ends = _fold(text)
 
     # 2. Traditional → simplified. OpenCC converts phrases; when the length is kept (nearly always)
     # characters stay aligned, otherwise convert one character at a time to keep the map exact.

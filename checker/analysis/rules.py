@@ -104,8 +104,17 @@ def load_rules(directory: Path) -> RuleSet:
 def _spans(group: re.Pattern, text: str, memo: dict) -> list[tuple[int, int]]:
     spans = memo.get(group)
     if spans is None:
-        spans = memo[group] = [m.span() for m in group.finditer(text) if m.end() > m.start()]
+        # Most cue groups are absent from any one text: one search says so more cheaply than finditer.
+        if group.search(text) is None:
+            spans = memo[group] = []
+        else:
+            spans = memo[group] = [m.span() for m in group.finditer(text) if m.end() > m.start()]
     return spans
+
+
+def has_match(group: re.Pattern, text: str, memo: dict) -> bool:
+    """Whether a cue group occurs in ``text``, sharing ``match_all``'s memo."""
+    return bool(_spans(group, text, memo))
 
 
 def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | None:
@@ -133,7 +142,7 @@ def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | Non
     return None
 
 
-def match_all(rules: tuple[Rule, ...], text: str) -> list[RuleHit]:
+def match_all(rules: tuple[Rule, ...], text: str, memo: dict | None = None) -> list[RuleHit]:
     # Many rules share a cue group ("money", "stranger" …): each group is searched once per text.
-    memo: dict = {}
+    memo = {} if memo is None else memo
     return [hit for rule in rules if (hit := match_rule(rule, text, memo))]

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
 
 LEXICON = Path(__file__).resolve().parent.parent.parent / "content" / "lexicon.txt"
 _lock = threading.Lock()
+# A token is kept when it holds a letter or digit (str.isalnum(): Python's \w less the underscore).
+_HAS_ALNUM = re.compile(r"[^\W_]").search
 
 
 @lru_cache(maxsize=1)
@@ -46,4 +49,4 @@ def small_tokenizer(dictionary: list[tuple[str, int]]):
 
 def words(tokenizer, text: str) -> list[str]:
     """Words of an already normalised text, without whitespace and punctuation-only tokens."""
-    return [w for w in tokenizer.lcut(text, HMM=False) if w.strip() and any(c.isalnum() for c in w)]
+    return [w for w in tokenizer.cut(text, HMM=False) if _HAS_ALNUM(w)]
