@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -148,6 +149,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# No report-only policy; said explicitly because django-csp looks it up on every response.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 
 # Partners call the JSON API from their own origins; nothing else is cross-origin.
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -164,8 +167,16 @@ CHECKER_MAX_CHARS = env_int("CHECKER_MAX_CHARS", 5000, minimum=100)
 RESULT_RETENTION_DAYS = env_int("RESULT_RETENTION_DAYS", 180, minimum=1)
 RATELIMIT_CHECKS = env_str("RATELIMIT_CHECKS", "30/m")
 # Behind a load balancer every request comes from its address; limit by the client it reports.
-if BEHIND_PROXY:
-    RATELIMIT_IP_META_KEY = "checker.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "checker.client_ip.client_ip" if BEHIND_PROXY else None
+# django-ratelimit's other settings at their defaults, spelled out: a setting it looks up and does not
+# find costs a raised exception in every rate-limited request.
+RATELIMIT_ENABLE = True
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = "rl:"
+RATELIMIT_HASH_ALGORITHM = hashlib.sha256
+RATELIMIT_IPV4_MASK = 32
+RATELIMIT_IPV6_MASK = 64
+RATELIMIT_FAIL_OPEN = False  # a cache outage refuses checks rather than lifting the limit
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 

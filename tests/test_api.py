@@ -261,3 +261,24 @@ def test_rate_period_reads_the_window_of_a_rate(rate, seconds):
 def test_json_answers_carry_the_strictest_content_security_policy(client):
     response = post_json(client, {"text": LOW})
     assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_a_check_looks_up_no_undefined_setting(client, monkeypatch):
+    # Each lookup of a setting that is not defined raises inside django.conf on every request;
+    # libraries on the API's path (django-ratelimit, django-csp) read theirs per request.
+    from django.conf import LazySettings
+
+    missing = []
+    lookup = LazySettings.__getattr__
+
+    def recording(self, name):
+        try:
+            return lookup(self, name)
+        except AttributeError:
+            missing.append(name)
+            raise
+
+    post_json(client, {"text": LOW})  # the first request builds the middleware, which reads its settings once
+    monkeypatch.setattr(LazySettings, "__getattr__", recording)
+    assert post_json(client, {"text": HIGH}).status_code == 200
+    assert missing == [], missing
