@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from checker.analysis.normalize import normalize
+from checker.analysis.normalize import _fold, _fold_char, normalize
 
 
 def original(text: str, start: int, end: int) -> str:
@@ -69,3 +71,21 @@ def test_an_english_word_maps_back_to_the_english_the_person_typed():
     n = normalize(text)
     start = n.text.index("银行卡")
     assert original(text, start, start + 3) == "bank card"
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_folding_a_whole_text_equals_folding_it_character_by_character(text):
+    # _fold takes a shortcut when every character folds to exactly one; the offsets must not change.
+    expected = [(piece, i) for i, ch in enumerate(text) for piece in _fold_char.__wrapped__(ch)]
+    folded, starts, ends = _fold(text)
+    assert folded == "".join(piece for piece, _ in expected)
+    assert starts == [i for _, i in expected]
+    assert ends == [i + 1 for _, i in expected]
+
+
+@pytest.mark.parametrize("text", ["ｓｆｚ", "a\u200bb", "ﬁle", "line\r\nbreak", "İstanbul"])
+def test_folding_keeps_offsets_when_characters_vanish_or_expand(text):
+    folded, starts, ends = _fold(text)
+    assert len(folded) == len(starts) == len(ends)
+    assert all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))

@@ -108,6 +108,8 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
+# Texts share most of their characters, so each character is folded once per process.
+@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     cat = unicodedata.category(ch)
     if cat in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in "\n\t":
@@ -117,27 +119,19 @@ def _fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).lower()
 
 
-_LINE_BREAKS_TO_SPACES = str.maketrans("\n\t\r", "   ")
-
-
 def _fold(text: str) -> tuple[str, list[int], list[int]]:
     """Step 1 with its offset map: NFKC (full width → half width), lower case, no invisible characters."""
-    spaced = text.translate(_LINE_BREAKS_TO_SPACES)
-    if spaced.isprintable():
-        # Nearly every text: nothing to drop, so fold it whole; when the length is kept, character i
-        # still came from character i and the per-character loop below would give the same result.
-        folded = unicodedata.normalize("NFKC", spaced).lower()
-        if len(folded) == len(text):
-            return folded, list(range(len(text))), list(range(1, len(text) + 1))
-    out: list[str] = []
+    pieces = list(map(_fold_char, text))
+    folded = "".join(pieces)
+    if len(folded) == len(text) and "" not in pieces:
+        # Every character folded to exactly one (nearly every text): character i came from character i.
+        return folded, list(range(len(text))), list(range(1, len(text) + 1))
     starts: list[int] = []
     ends: list[int] = []
-    for i, ch in enumerate(text):
-        for f in _fold_char(ch):
-            out.append(f)
-            starts.append(i)
-            ends.append(i + 1)
-    return "".join(out), starts, ends
+    for i, piece in enumerate(pieces):
+        starts += [i] * len(piece)
+        ends += [i + 1] * len(piece)
+    return folded, starts, ends
 
 
 def normalize(text: str) -> Normalized:
