@@ -79,9 +79,8 @@ def wait_until_up(base: str, proc: subprocess.Popen, log, timeout: float = 60) -
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
-def worker_rss_mb() -> list[float]:
-    """RSS of every gunicorn worker of this project on the machine (children of a gunicorn master)."""
-    out = []
+def _workers() -> Iterator[tuple[int, dict[str, str]]]:
+    """(pid, /proc status fields) of every gunicorn worker of this project (children of a gunicorn master)."""
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             text = status.read_text()
@@ -91,5 +90,22 @@ def worker_rss_mb() -> list[float]:
         except (OSError, KeyError, ValueError):
             continue
         if b"checker.wsgi" in cmd and b"gunicorn" in parent_cmd:
-            out.append(int(fields["VmRSS"].split()[0]) / 1024)
-    return out
+            yield int(status.parent.name), fields
+
+
+def worker_rss_mb() -> list[float]:
+    """RSS of every gunicorn worker of this project on the machine."""
+    return [int(fields["VmRSS"].split()[0]) / 1024 for _, fields in _workers()]
+
+
+def worker_cpu_seconds() -> float:
+    """CPU time (user + system) the workers have used so far, from /proc/<pid>/stat."""
+    total = 0
+    for pid, _ in _workers():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
