@@ -39,9 +39,3 @@ def post_worker_init(worker):
     from checker.analysis.engine import get_engine
 
     get_engine()
-    # The engine's vocabularies and dictionary are tens of thousands of long-lived objects: move
-    # them out of the collector's reach so no request pays for scanning them again.
-    import gc
-
-    gc.collect()
-    gc.freeze()
