@@ -104,11 +104,11 @@ def load_rules(directory: Path) -> RuleSet:
 def _spans(group: re.Pattern, text: str, memo: dict) -> list[tuple[int, int]]:
     spans = memo.get(group)
     if spans is None:
-        # Most cue groups are absent from any one text: one search says so more cheaply than finditer.
-        if group.search(text) is None:
-            spans = memo[group] = []
-        else:
-            spans = memo[group] = [m.span() for m in group.finditer(text) if m.end() > m.start()]
+        # Most cue groups are absent from any one text: one search says so more cheaply than finditer,
+        # and when it finds one, collecting resumes at that match instead of scanning the text again.
+        first = group.search(text)
+        found = () if first is None else group.finditer(text, first.start())
+        spans = memo[group] = [m.span() for m in found if m.end() > m.start()]
     return spans
 
 
