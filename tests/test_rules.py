@@ -25,8 +25,11 @@ POSITIVES = [
     ("paid-account-registration", "地推小哥说注册一个账号刷脸认证就返现20"),
     ("verification-code-request", "自称快递客服的人让我把手机收到的验证码念给他"),
     ("verification-code-request", "手机店店员拿走我的手机，说帮我下载几个软件领礼品"),
+    ("verification-code-request", "店员说帮我妈领奖品，拿着她手机点了半天还翻了短信"),
     ("card-account-rental", "有人在群里高价收购银行卡，一张给一千五"),
     ("card-account-rental", "网友让我用自己的支付宝帮他收款再转出去，说是走流水"),
+    ("card-account-rental", "新工作要我去银行办张卡，连同U盾和手机卡交给公司财务保管"),
+    ("card-account-rental", "收四件套：银行卡、U盾、手机卡、身份证复印件，一套三千"),
     ("nominee-registration", "老乡让我挂名当公司法人，每个月给我两千"),
     ("nominee-registration", "有人想借我的营业执照去开网店，说给分红"),
     ("face-data-request", "网上有人接单做人脸解封，让我录一段眨眼摇头的视频"),
@@ -61,6 +64,7 @@ NEGATIVES = [
     "超市收银员问我要不要办会员卡攒积分",
     "公司法务帮我们在市场监管局官网查了合作方的营业执照",
     "快递员送件时让我报一下取件码",
+    "在银行柜台开通网银，柜员把U盾交给我，叮嘱我自己保管好",
 ]
 
 
@@ -85,6 +89,31 @@ def test_a_rule_fires_only_when_its_cues_are_close_together():
     far = "我手持一杯奶茶" + "，" * 40 + "后来去补办了身份证"
     assert "id-photo-collection" in fired(near)
     assert "id-photo-collection" not in fired(far)
+
+
+def test_card_buyers_four_piece_set_is_card_rental_not_id_photos():
+    # "四件套" names the hand-held ID photo set, and also a bank card + U盾 + SIM + ID copy bundle.
+    assert "id-photo-collection" in fired("兼职要四件套，照片拍清楚")
+    assert "id-photo-collection" not in fired("收四件套：银行卡、U盾、手机卡、身份证复印件，一套三千")
+
+
+def test_id_photos_for_a_loan_fee_are_the_loan_pattern():
+    found = fired("贷款中介让我拍身份证照片发过去，还要先交500元手续费")
+    assert "loan-info-harvest" in found
+    assert "id-photo-collection" not in found
+
+
+def test_a_rule_does_not_fire_when_an_unless_group_occurs(tmp_path):
+    (tmp_path / "cues.yaml").write_text("cues:\n  money: ['元']\n", encoding="utf-8")
+    (tmp_path / "lawful.yaml").write_text("lawful: ['柜台']\n", encoding="utf-8")
+    (tmp_path / "loan-info-harvest.yaml").write_text(
+        "pattern: loan-info-harvest\nrules:\n  - name: x\n    all: [money, ['照片']]\n    level: high\n"
+        "    unless: [['贷款', '借钱']]\n",
+        encoding="utf-8",
+    )
+    loaded = load_rules(tmp_path).rules
+    assert [h.rule for h in match_all(loaded, "照片一张给50元")] == ["x"]
+    assert match_all(loaded, "贷款要照片，还要50元") == []
 
 
 def test_a_bad_rules_file_is_reported_with_its_name_and_field(tmp_path):

@@ -1,7 +1,8 @@
 """Rules authored in ``content/rules/``: cue groups that must co-occur within a window.
 
 A rule fires when every one of its groups matches somewhere in the normalised text and all the
-chosen matches fit inside ``window`` characters. Each firing yields the matched spans as evidence.
+chosen matches fit inside ``window`` characters, and none of its ``unless`` groups occurs anywhere in
+the text. Each firing yields the matched spans as evidence.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class Rule:
     # A decisive rule names a hand-over so unambiguous (a "safe account", 跑分, 人脸解封) that the
     # classifier finding the text lawful does not overrule it.
     decisive: bool = False
+    # Cue groups that say the same words belong to another pattern: ID photos and a fee in a loan
+    # application are a loan harvest, not a paid ID-photo job.
+    unless: tuple[re.Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,9 @@ def load_rules(directory: Path) -> RuleSet:
             decisive = bool(raw.get("decisive", False))
             if decisive and raw["level"] != "high":
                 raise RulesError(f"{where}: field 'decisive' is only for level high")
-            rules.append(
-                Rule(pattern, str(raw.get("name", i)), groups, int(raw.get("window", 60)), raw["level"], decisive)
-            )
+            unless = tuple(_compile_group(g, cues, where) for g in raw.get("unless") or [])
+            window = int(raw.get("window", 60))
+            rules.append(Rule(pattern, str(raw.get("name", i)), groups, window, raw["level"], decisive, unless))
     context = yaml.safe_load((directory / "lawful.yaml").read_text(encoding="utf-8"))
     return RuleSet(
         rules=tuple(rules),
@@ -125,6 +129,8 @@ def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | Non
         if not spans:
             return None
         found.append(spans)
+    if any(has_match(group, text, memo) for group in rule.unless):
+        return None
     if len(found) == 1:
         return RuleHit(rule.pattern, rule.name, rule.level, (found[0][0],), rule.decisive)
     # Anchor on each match of the rarest group and take the nearest match of every other group.
