@@ -89,3 +89,33 @@ def test_folding_keeps_offsets_when_characters_vanish_or_expand(text):
     folded, starts, ends = _fold(text)
     assert len(folded) == len(starts) == len(ends)
     assert all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))
+
+
+def test_filler_words_go_only_from_texts_written_mostly_in_english():
+    # Dropped filler keeps an English offer's cues within a rule's window…
+    assert normalize("He wants to rent out my bank card").text.replace(" ", "") == "出租银行卡"
+    # …but a stray Latin letter in a Chinese text is kept: it may be part of a name or a code.
+    assert "a" in normalize("我在a区的银行柜台办卡").text
+
+
+def test_english_phrases_map_inside_mixed_text_and_dollar_amounts_read_as_money():
+    assert "实名认证" in normalize("帮我做kyc给200").text
+    assert "20元" in normalize("They pay $20 for each selfie").text
+
+
+def test_face_id_on_ones_own_phone_is_not_a_face_unblocking_service():
+    from checker.analysis import assess
+
+    assert assess("I use Face ID to unlock my own iPhone").risk_level != "high"
+    assert assess("Someone will pay me to do a face scan to unblock his WeChat account").risk_level == "high"
+
+
+def test_every_english_entry_is_text():
+    # YAML reads a bare on/off/yes/no as a boolean; each one must be quoted in content/english.yaml.
+    import yaml
+
+    from checker.analysis.normalize import ENGLISH_FILE
+
+    data = yaml.safe_load(ENGLISH_FILE.read_text(encoding="utf-8"))
+    assert all(isinstance(w, str) for w in data["filler"])
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in data["words"].items())

@@ -67,7 +67,9 @@ def content_hash(directory: Path = CONTENT_DIR) -> str:
     # The code that turns text into training features counts too: a change to normalisation
     # or training makes an old model stale just as new examples do.
     code = [Path(__file__).with_name("normalize.py"), Path(__file__).with_name("training.py")]
-    for path in sorted((directory / "training").glob("*.yaml")) + [directory / "lexicon.txt"] + code:
+    for path in (
+        sorted((directory / "training").glob("*.yaml")) + [directory / "lexicon.txt", directory / "english.yaml"] + code
+    ):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -16,6 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 # Evasions people (and scammers) use so that keyword filters miss them. Applied after
 # full-width folding and lower-casing; longest first so "vx号" wins over "vx".
@@ -43,46 +46,35 @@ EVASIONS: dict[str, str] = {
     "刷lian": "刷脸",
 }
 _EVASION_RE = re.compile("|".join(re.escape(k) for k in sorted(EVASIONS, key=len, reverse=True)))
-# English words for the same things, so a message in English (or half English) meets the same rules.
-# Whole words only: "rent" must not fire inside "parent".
-ENGLISH: dict[str, str] = {
-    "bank cards": "银行卡",
-    "bank card": "银行卡",
-    "bank account": "银行账户",
-    "debit card": "银行卡",
-    "sim card": "手机卡",
-    "phone card": "手机卡",
-    "id cards": "身份证",
-    "id card": "身份证",
-    "identity card": "身份证",
-    "verification code": "验证码",
-    "sms code": "验证码",
-    "otp": "验证码",
-    "wechat": "微信",
-    "alipay": "支付宝",
-    "face video": "人脸视频",
-    "face scan": "刷脸",
-    "selfie": "自拍",
-    "rent out": "出租",
-    "rent": "出租",
-    "lend": "出借",
-    "sell": "出售",
-    "loan": "贷款",
-    "police": "警察",
-    "wanted notice": "通缉令",
-    "arrest warrant": "逮捕令",
-    "safe account": "安全账户",
-    "prize": "奖品",
-    "free gift": "免费礼品",
-    "qr code": "二维码",
-    "contacts": "通讯录",
-    "legal representative": "法人",
-    "business license": "营业执照",
-    "part-time job": "兼职",
-    "commission": "佣金",
-    "yuan": "元",
-}
-_ENGLISH_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(ENGLISH, key=len, reverse=True)) + r")\b")
+# English words for the same things (content/english.yaml), so a message in English or half English
+# meets the same rules and features. Read once, on first use.
+ENGLISH_FILE = Path(__file__).resolve().parents[2] / "content" / "english.yaml"
+_DOLLARS_RE = re.compile(r"\$\s?(\d+)")
+_LATIN_RE = re.compile(r"[a-z]")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class _English:
+    words: dict[str, str]
+    words_re: re.Pattern
+    filler_re: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _english() -> _English:
+    data = yaml.safe_load(ENGLISH_FILE.read_text(encoding="utf-8"))
+    words = {str(k).lower(): str(v) for k, v in data["words"].items()}
+    # A letter may not touch either side of a phrase: "rent" stays inside "parent", but "做kyc" maps.
+    alternation = "|".join(re.escape(k) for k in sorted(words, key=len, reverse=True))
+    filler = "|".join(re.escape(str(w).lower()) for w in data["filler"])
+    return _English(
+        words=words,
+        words_re=re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])"),
+        filler_re=re.compile(rf"(?<![a-z'])(?:{filler})(?![a-z'])\s*"),
+    )
+
+
 # "1 3 8 0 0" → "13800": spaced digits hide numbers from filters.
 _SPACED_DIGITS_RE = re.compile(r"(?<=\d)[ \u3000\-·.]+(?=\d)")
 
@@ -147,9 +139,21 @@ def normalize(text: str) -> Normalized:
     # 3. Evasions and spaced digits: replacements may change length; map each new character to the
     # whole original range of what it replaced.
     text2, starts, ends = _substitute(converted, starts, ends, _EVASION_RE, lambda m: EVASIONS[m.group(0)])
-    text2, starts, ends = _substitute(text2, starts, ends, _ENGLISH_RE, lambda m: ENGLISH[m.group(0)])
+    if _LATIN_RE.search(text2):
+        text2, starts, ends = _english_to_chinese(text2, starts, ends)
     text3, starts, ends = _substitute(text2, starts, ends, _SPACED_DIGITS_RE, lambda m: "")
     return Normalized(text3, tuple(starts), tuple(ends), len(text))
+
+
+def _english_to_chinese(text, starts, ends):
+    english = _english()
+    text, starts, ends = _substitute(text, starts, ends, _DOLLARS_RE, lambda m: m.group(1) + "元")
+    text, starts, ends = _substitute(text, starts, ends, english.words_re, lambda m: english.words[m.group(0)])
+    # Filler goes only from texts written mostly in English: in a Chinese text a stray "a" or "i"
+    # is part of a name or a code, and the windows already fit.
+    if len(_LATIN_RE.findall(text)) > len(_CJK_RE.findall(text)):
+        text, starts, ends = _substitute(text, starts, ends, english.filler_re, lambda m: "")
+    return text, starts, ends
 
 
 def _substitute(text, starts, ends, pattern, replace):
