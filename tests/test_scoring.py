@@ -36,6 +36,15 @@ def test_a_rule_the_classifier_does_not_support_is_not_reported_beside_a_support
     assert list(v.confidences) == ["face-data-request"]
 
 
+def test_a_rule_the_classifier_does_not_support_does_not_make_the_text_high_alone():
+    # "卖给上门回收的师傅，微信还登着": the card-rental rule's words, but no rental in the classifier's view.
+    alone = combine(signals({"gift-qr-lure": "high"}, {"gift-qr-lure": 0.01}, UNSURE, risk_context=True))
+    assert alone.level == "medium"
+    assert alone.confidences == {}
+    supported = combine(signals({"gift-qr-lure": "high"}, {"gift-qr-lure": 0.2}, UNSURE, risk_context=True))
+    assert supported.level == "high"
+
+
 def test_a_warning_about_a_scheme_keeps_a_rule_hit_below_high():
     v = combine(signals({"face-data-request": "high"}, {"face-data-request": 0.6}, UNSURE, aware=True))
     assert v.level == "medium"

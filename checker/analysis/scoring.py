@@ -4,8 +4,8 @@ One function, ``combine``, so the policy is in one place and tested on its own. 
 
 * A pattern's confidence blends what recognised it: a ``high`` rule gives at least 0.7, a
   ``medium`` rule at least 0.4, and the classifier's calibrated probability adds the rest.
-* The level is ``high`` when a high rule fired (and the classifier does not find the text lawful,
-  unless the rule is decisive) or the level model gives ``high`` at least ``HIGH_AT``; ``medium`` on
+* The level is ``high`` when a high rule fired that the classifier gives at least some support
+  (and the classifier does not find the text lawful; a decisive rule needs neither) or the level model gives ``high`` at least ``HIGH_AT``; ``medium`` on
   weaker signals;
   ``low`` otherwise. Low means "no reported pattern recognised", never a guarantee.
 * Lawful context (bank counter, 12306, one's own app …) with none of the risk cues (payment, a
@@ -68,7 +68,10 @@ def combine(s: Signals) -> Verdict:
     p_high = s.level_p.get("high", 0.0)
     p_low = s.level_p.get("low", 0.0)
     decisive = any(rules.get(p) == "high" for p in s.decisive)
-    rule_high = decisive or (any(v == "high" for v in rules.values()) and p_low < RULE_VETO_LOW_AT)
+    # A high rule the classifier gives no support at all stays unreported (pattern_confidence), so it
+    # does not make the text high on its own either: "卖给回收的…微信还登着" is not renting an account.
+    supported = any(v == "high" and s.pattern_p.get(p, 0.0) >= RULE_NEEDS_P for p, v in rules.items())
+    rule_high = decisive or (supported and p_low < RULE_VETO_LOW_AT)
     # A warning with no request in it ("那个扫码送鸡蛋的别去") is never high on the classifier's word alone.
     model_high = p_high >= HIGH_AT and not (capped and p_high < 0.8) and not (s.aware and not s.risk_context)
     if rule_high or model_high:
