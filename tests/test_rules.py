@@ -103,6 +103,18 @@ def test_id_photos_for_a_loan_fee_are_the_loan_pattern():
     assert "id-photo-collection" not in found
 
 
+def test_forwarding_money_to_a_named_account_is_not_a_safe_account_by_itself():
+    found = fired("兼职用你的收款码帮商家代收货款，钱到账后转到指定账户，每过一万提成150")
+    assert "card-account-rental" in found
+    assert "fake-authority" not in found
+
+
+def test_hotel_stay_records_for_sale_are_not_a_hotel_check_in():
+    lawful = load_rules(RULES_DIR).lawful
+    assert lawful.search("在酒店入住时前台扫了我的身份证")
+    assert not lawful.search("出售户籍信息、酒店入住记录，24小时出结果")
+
+
 def test_a_rule_does_not_fire_when_an_unless_group_occurs(tmp_path):
     (tmp_path / "cues.yaml").write_text("cues:\n  money: ['元']\n", encoding="utf-8")
     (tmp_path / "lawful.yaml").write_text("lawful: ['柜台']\n", encoding="utf-8")
