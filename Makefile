@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint bench loadtest model migrate install browser wrk
+.PHONY: run test lint bench breakdown loadtest model migrate install browser wrk
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ wrk:
 
 bench: model wrk
 	$(PY) scripts/bench.py --http
+
+# In-process split of a check's cost (healthz, API around the engine, engine), no HTTP.
+breakdown: model
+	$(PY) scripts/breakdown.py
 
 loadtest: model
 	$(PY) scripts/loadtest.py
