@@ -115,6 +115,11 @@ def test_hotel_stay_records_for_sale_are_not_a_hotel_check_in():
     assert not lawful.search("出售户籍信息、酒店入住记录，24小时出结果")
 
 
+def test_a_sign_up_bonus_for_ones_own_account_is_not_paid_registration():
+    assert "paid-account-registration" not in fired("新人注册这个APP立得18元无门槛红包")
+    assert "paid-account-registration" in fired("帮忙注册几个APP并实名，一个给30元")
+
+
 def test_a_rule_does_not_fire_when_an_unless_group_occurs(tmp_path):
     (tmp_path / "cues.yaml").write_text("cues:\n  money: ['元']\n", encoding="utf-8")
     (tmp_path / "lawful.yaml").write_text("lawful: ['柜台']\n", encoding="utf-8")
