@@ -94,6 +94,9 @@ def test_folding_keeps_offsets_when_characters_vanish_or_expand(text):
 def test_filler_words_go_only_from_texts_written_mostly_in_english():
     # Dropped filler keeps an English offer's cues within a rule's window…
     assert normalize("He wants to rent out my bank card").text.replace(" ", "") == "出租银行卡"
+    # Judged on what the person typed: swapping "rent out" and "bank card" for Chinese first would
+    # leave fewer letters than characters and keep "my".
+    assert normalize("rent out my bank card").text.replace(" ", "") == "出租银行卡"
     # …but a stray Latin letter in a Chinese text is kept: it may be part of a name or a code.
     assert "a" in normalize("我在a区的银行柜台办卡").text
 

@@ -147,11 +147,12 @@ def normalize(text: str) -> Normalized:
 
 def _english_to_chinese(text, starts, ends):
     english = _english()
+    # Filler goes only from texts written mostly in English (judged before any word is swapped): in a
+    # Chinese text a stray "a" or "i" is part of a name or a code, and the windows already fit.
+    mostly_english = len(_LATIN_RE.findall(text)) > len(_CJK_RE.findall(text))
     text, starts, ends = _substitute(text, starts, ends, _DOLLARS_RE, lambda m: m.group(1) + "元")
     text, starts, ends = _substitute(text, starts, ends, english.words_re, lambda m: english.words[m.group(0)])
-    # Filler goes only from texts written mostly in English: in a Chinese text a stray "a" or "i"
-    # is part of a name or a code, and the windows already fit.
-    if len(_LATIN_RE.findall(text)) > len(_CJK_RE.findall(text)):
+    if mostly_english:
         text, starts, ends = _substitute(text, starts, ends, english.filler_re, lambda m: "")
     return text, starts, ends
 

@@ -5,9 +5,8 @@ One function, ``combine``, so the policy is in one place and tested on its own. 
 * A pattern's confidence blends what recognised it: a ``high`` rule gives at least 0.7, a
   ``medium`` rule at least 0.4, and the classifier's calibrated probability adds the rest.
 * The level is ``high`` when a high rule fired that the classifier gives at least some support
-  (and the classifier does not find the text lawful; a decisive rule needs neither) or the level model gives ``high`` at least ``HIGH_AT``; ``medium`` on
-  weaker signals;
-  ``low`` otherwise. Low means "no reported pattern recognised", never a guarantee.
+  (and the classifier does not find the text lawful; a decisive rule needs neither) or the level
+  model gives ``high`` at least ``HIGH_AT``; ``medium`` on weaker signals; ``low`` otherwise. Low means "no reported pattern recognised", never a guarantee.
 * Lawful context (bank counter, 12306, one's own app …) with none of the risk cues (payment, a
   stranger, a hand-over, renting) caps rule evidence at ``medium``: "做人脸识别" at a bank counter is
   low, "做人脸识别" for 50 yuan for a stranger is high. A warning with no request in it is never high.
