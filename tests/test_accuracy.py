@@ -16,7 +16,9 @@ DATA = Path(__file__).parent / "data"
 HOLDOUT = DATA / "holdout.jsonl"
 
 
-@pytest.mark.parametrize("name", ["holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl", "holdout5.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl", "holdout5.jsonl"]
+)
 def test_the_model_meets_the_bar_on_the_held_out_sets(name):
     items = []
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
