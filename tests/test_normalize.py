@@ -122,3 +122,9 @@ def test_every_english_entry_is_text():
     data = yaml.safe_load(ENGLISH_FILE.read_text(encoding="utf-8"))
     assert all(isinstance(w, str) for w in data["filler"])
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in data["words"].items())
+
+
+def test_only_a_login_code_reads_as_a_verification_code():
+    assert "验证码" in normalize("He asked me to read out the code I just got").text
+    for text in ("Use promo code SPRING for 10% off", "What is the zip code of the hotel?", "My pickup code is 3-2-1"):
+        assert "验证码" not in normalize(text).text
