@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 
 from checker.analysis import Assessment
-from checker.content import pattern_summary
+from checker.presentation import pattern_summary
 from checker.privacy import Redaction
 
 API_VERSION = "v1"
@@ -53,11 +53,6 @@ def too_large() -> ApiError:
     return ApiError(413, "too_large", f"请求体太大：最多 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} 字节。")
 
 
-def too_long(length: int) -> ApiError:
-    limit = settings.CHECKER_MAX_CHARS
-    return ApiError(413, "too_long", f"“text” 太长了：最多 {limit} 个字，现在有 {length} 个字。")
-
-
 def parse_check_request(body: bytes) -> CheckRequest:
     """Validate a raw request body; raise :class:`ApiError` for anything that is not a usable check.
 
@@ -84,38 +79,13 @@ def parse_check_request(body: bytes) -> CheckRequest:
         raise ApiError(400, "wrong_type", "“text” 必须是字符串。")
     if not isinstance(save, bool):
         raise ApiError(400, "wrong_type", "“save” 必须是 true 或 false。")
-    return CheckRequest(text=_clean_text(text), save=save)
-
-
-def _clean_text(text: str) -> str:
-    if not text.strip():
-        raise ApiError(400, "empty", "“text” 是空的：请写下对方让你做什么。")
-    if len(text) > settings.CHECKER_MAX_CHARS:
-        raise too_long(len(text))
-    if "\x00" in text:
-        raise ApiError(400, "invalid_characters", "“text” 里有 NUL 字符，请只发送文字内容。")
-    try:
-        # JSON may carry lone surrogates ("\ud800"), which no database column can store.
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ApiError(400, "invalid_characters", "“text” 里有无法编码的字符（孤立的代理项）。") from None
-    return text
+    # The text itself is checked by the one pipeline (checker/pipeline.py), as the form's is.
+    return CheckRequest(text=text, save=save)
 
 
 def _pattern_details(pattern_id: str, absolute: Callable[[str], str]) -> dict[str, Any]:
-    try:
-        summary = pattern_summary(pattern_id)
-    except KeyError:
-        # An id from a newer engine than the content: still a valid answer, with the bare id as title.
-        return {
-            "title": pattern_id,
-            "warning": "",
-            "advice": {"before": [], "after": []},
-            "legal_refs": [],
-            "url": None,
-        }
-    summary.pop("id")
-    return {**summary, "url": absolute(summary["url"])}
+    summary = pattern_summary(pattern_id)
+    return {**summary, "url": absolute(summary["url"]) if summary["url"] else None}
 
 
 def check_response(

@@ -9,15 +9,15 @@ from django.core.checks import Error, Warning, register
 
 @register("content")
 def check_content(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    from checker.content import ContentError, content_dir, load_content
+    from checker.content import ContentError, validate_all
 
     try:
-        load_content(content_dir())
+        validate_all()
     except ContentError as exc:
         return [
             Error(
                 f"Invalid content in {exc.path}, field {exc.field}: {exc.message}",
-                hint="Fix the file; the schemas are in content/schema/ and the law registry in content/laws.yaml.",
+                hint="Fix the file; the schemas are in content/schema/, cues in content/cues.yaml, laws in content/laws.yaml.",
                 obj=str(exc.path),
                 id="checker.E100",
             )

@@ -1,4 +1,4 @@
-"""Authored content: the eleven patterns, the law registry and the reporting channels.
+"""Authored content: the patterns' pages, the law registry and the reporting channels.
 
 The YAML under ``content/`` is read and validated on first use and cached for the life of the
 process; nothing is read at import time. A file that breaks its schema (``content/schema/``) or
@@ -8,12 +8,11 @@ field::
     >>> get_pattern("id-photo-collection").title
     '手持证件照采集'
     >>> load_content(bad_dir)
-    ContentError: /…/patterns/gift-qr-lure.yaml: legal_refs[0].article: 第九十九条 is not in the registry …
+    ContentError: /…/patterns/gift-qr-lure/pattern.yaml: legal_refs[0].article: 第九十九条 is not in the registry …
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -21,13 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-from django.conf import settings
 from django.urls import reverse
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 
+from checker.analysis import contentfile, layout
+from checker.analysis.contentfile import ContentError
 from checker.analysis.types import PATTERN_IDS
+
+__all__ = ["ContentError", "get_channels", "get_laws", "get_pattern", "get_patterns", "load_content", "validate_all"]
 
 # Who a legal reference is about, as the pages say it.
 APPLIES_TO_LABELS = {
@@ -35,16 +34,6 @@ APPLIES_TO_LABELS = {
     "you": "你也可能担责",
     "rights": "你的权利",
 }
-
-
-class ContentError(Exception):
-    """A content file is unreadable or invalid. ``path`` and ``field`` say where."""
-
-    def __init__(self, path: Path, field: str, message: str) -> None:
-        self.path = path
-        self.field = field
-        self.message = message
-        super().__init__(f"{path}: {field}: {message}")
 
 
 @dataclass(frozen=True)
@@ -213,110 +202,45 @@ def patterns_citing(law_key: str, article_key: str) -> tuple[Pattern, ...]:
     return _content().patterns_citing(law_key, article_key)
 
 
-def pattern_summary(pattern_id: str) -> dict[str, Any]:
-    """What the JSON API says about a pattern: JSON-ready, no dataclasses (a fresh top-level dict)."""
-    return dict(_summary(pattern_id))
-
-
-# Content does not change while a process runs, and building a summary (URLs, legal references)
-# cost more than the check itself on the API's hot path.
-@lru_cache(maxsize=64)
-def _summary(pattern_id: str) -> dict[str, Any]:
-    pattern = get_pattern(pattern_id)
-    return {
-        "id": pattern.id,
-        "title": pattern.title,
-        "warning": pattern.warning,
-        "advice": {"before": list(pattern.advice.before), "after": list(pattern.advice.after)},
-        "legal_refs": [ref.to_dict() for ref in pattern.legal_refs],
-        "url": pattern.url,
-    }
-
-
-def content_dir() -> Path:
-    return Path(settings.BASE_DIR) / "content"
-
-
 @lru_cache(maxsize=1)
 def _content() -> Content:
-    return load_content(content_dir())
+    return load_content(layout.content_root())
 
 
 # --- Loading and validation ------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that keeps dates as text, so the schema sees what the editor wrote."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# --- Loading and validation ------------------------------------------------------------------
 
 
 def load_content(root: Path) -> Content:
-    """Read and check everything under ``root`` (a ``content/`` directory). Not cached."""
-    schemas = root / "schema"
-    laws = _load_laws(root / "laws.yaml", _validator(schemas / "laws.schema.json"))
-    pattern_validator = _validator(schemas / "pattern.schema.json")
-    patterns_dir = root / "patterns"
-    found = {path.stem: path for path in sorted(patterns_dir.glob("*.yaml"))}
-    for stem, path in found.items():
-        if stem not in PATTERN_IDS:
-            raise ContentError(path, "id", f"{stem!r} is not a taxonomy id; expected one of {', '.join(PATTERN_IDS)}")
+    """Read and check the pages, laws and channels under ``root`` (a ``content/`` directory). Not cached."""
+    laws = _load_laws(layout.shared_file("laws.yaml", root), root)
+    found = layout.pattern_dirs(root)
+    for name, folder in found.items():
+        if name not in PATTERN_IDS:
+            raise ContentError(
+                folder, "(folder)", f"{name!r} is not a taxonomy id; expected one of {', '.join(PATTERN_IDS)}"
+            )
     patterns = {}
     for pattern_id in PATTERN_IDS:
-        path = found.get(pattern_id, patterns_dir / f"{pattern_id}.yaml")
-        if pattern_id not in found:
-            raise ContentError(path, "(file)", "missing: every taxonomy id needs a pattern file")
-        patterns[pattern_id] = _load_pattern(path, pattern_validator, laws)
-    channels = _load_channels(root / "channels.yaml", _validator(schemas / "channels.schema.json"), laws)
+        path = root / "patterns" / pattern_id / layout.PATTERN_FILE
+        if not path.exists():
+            raise ContentError(path, "(file)", "missing: every taxonomy id needs a pattern folder with this file")
+        patterns[pattern_id] = _load_pattern(path, pattern_id, root, laws)
+    channels = _load_channels(layout.shared_file("channels.yaml", root), root, laws)
     return Content(patterns=patterns, laws=laws, channels=channels)
 
 
-def _validator(path: Path) -> Draft202012Validator:
-    try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ContentError(path, "(file)", f"cannot read the schema: {exc}") from exc
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+def validate_all(root: Path | None = None) -> None:
+    """Everything authored, as `manage.py check` sees it: pages, laws, channels, rules, training examples."""
+    from checker.analysis.model import load_training_examples
+    from checker.analysis.rules import load_rules
 
-
-def _read(path: Path, validator: Draft202012Validator) -> dict[str, Any]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader
-    except OSError as exc:
-        raise ContentError(path, "(file)", f"cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(path, "(yaml)", str(exc)) from exc
-    error = best_match(validator.iter_errors(data))
-    if error is not None:
-        raise ContentError(path, _field_of(error), _short(error.message))
-    return data
-
-
-def _field_of(error: ValidationError) -> str:
-    parts: list[str | int] = list(error.absolute_path)
-    instance = error.instance
-    if error.validator == "required" and isinstance(instance, dict):
-        parts += [name for name in error.validator_value if name not in instance][:1]
-    elif error.validator == "additionalProperties" and isinstance(instance, dict):
-        allowed = error.schema.get("properties", {})
-        parts += sorted(name for name in instance if name not in allowed)[:1]
-    return _join(parts) or "(top level)"
-
-
-def _join(parts: list[str | int]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _short(message: str, limit: int = 200) -> str:
-    return message if len(message) <= limit else message[: limit - 1] + "…"
+    root = layout.content_root() if root is None else root
+    load_content(root)
+    load_rules(root)
+    load_training_examples(root)
 
 
 def _date(path: Path, field: str, value: str) -> date:
@@ -326,8 +250,8 @@ def _date(path: Path, field: str, value: str) -> date:
         raise ContentError(path, field, f"{value!r} is not a real date") from exc
 
 
-def _load_laws(path: Path, validator: Draft202012Validator) -> dict[str, Law]:
-    data = _read(path, validator)
+def _load_laws(path: Path, root: Path) -> dict[str, Law]:
+    data = contentfile.read(path, "laws.schema.json", root)
     laws: dict[str, Law] = {}
     for i, raw in enumerate(data["laws"]):
         where = f"laws[{i}]"
@@ -378,10 +302,10 @@ def _cite(path: Path, where: str, raw: dict[str, Any], laws: dict[str, Law]) -> 
     return Citation(law=law, article=article)
 
 
-def _load_pattern(path: Path, validator: Draft202012Validator, laws: dict[str, Law]) -> Pattern:
-    data = _read(path, validator)
-    if data["id"] != path.stem:
-        raise ContentError(path, "id", f"{data['id']!r} does not match the file name {path.name}")
+def _load_pattern(path: Path, pattern_id: str, root: Path, laws: dict[str, Law]) -> Pattern:
+    data = contentfile.read(path, "pattern.schema.json", root)
+    if data["id"] != pattern_id:
+        raise ContentError(path, "id", f"{data['id']!r} does not match the folder name {pattern_id}")
     refs: list[LegalRef] = []
     seen: set[tuple[str, str, str]] = set()
     for i, raw in enumerate(data["legal_refs"]):
@@ -413,8 +337,8 @@ def _load_pattern(path: Path, validator: Draft202012Validator, laws: dict[str, L
     )
 
 
-def _load_channels(path: Path, validator: Draft202012Validator, laws: dict[str, Law]) -> tuple[Channel, ...]:
-    data = _read(path, validator)
+def _load_channels(path: Path, root: Path, laws: dict[str, Law]) -> tuple[Channel, ...]:
+    data = contentfile.read(path, "channels.schema.json", root)
     channels: list[Channel] = []
     for i, raw in enumerate(data["channels"]):
         if any(c.key == raw["key"] for c in channels):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from checker.pipeline import CheckError, CheckOutcome, run_check, validate
+
 FEEDBACK_MAX_CHARS = 1000
 
 
@@ -23,14 +25,19 @@ class CheckForm(forms.Form):
         self.fields["text"].widget.attrs["maxlength"] = str(settings.CHECKER_MAX_CHARS)
 
     def clean_text(self) -> str:
-        # Checked here rather than with max_length, so the limit is read from settings per request.
-        text = self.cleaned_data["text"]
-        limit = settings.CHECKER_MAX_CHARS
-        if len(text) > limit:
-            raise forms.ValidationError(
-                f"最多 {limit} 个字，你写了 {len(text)} 个。请只保留对方提出要求的那几句话。", code="max_length"
-            )
-        return text
+        # The pipeline's own check, so the form, the widget and the API refuse alike, with one message.
+        try:
+            return validate(self.cleaned_data["text"])
+        except CheckError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def run(self) -> CheckOutcome | None:
+        """The check of a valid form, saved; None (with the error on the field) when it cannot run."""
+        try:
+            return run_check(self.cleaned_data["text"], save=True)
+        except CheckError as error:
+            self.add_error("text", error.message)
+            return None
 
 
 class FeedbackForm(forms.Form):

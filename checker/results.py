@@ -19,10 +19,10 @@ import segno
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from checker import presentation
 from checker.analysis import Assessment
 from checker.content import Pattern, get_pattern
 from checker.models import Result
@@ -32,34 +32,6 @@ from checker.privacy import PLACEHOLDER, describe
 TOKEN_BYTES = 24
 DELETE_KEY_BYTES = 24
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Level:
-    word: str
-    headline: str
-    sentence: str
-
-
-# Honest sentences: "low" says what was not found, never that the offer is safe.
-LEVELS: dict[str, Level] = {
-    "high": Level(
-        word="高风险",
-        headline="和已报道的骗局套路一致",
-        sentence="你描述的要求和警方、媒体报道过的骗局套路一致。请马上停下，不要再提供证件、验证码、银行卡、账号或人脸。",
-    ),
-    "medium": Level(
-        word="需警惕",
-        headline="有风险信号，先核实再决定",
-        sentence="没有完全对上已报道的骗局，但有风险信号或缺少应有的保障。先按下面的提示核实清楚，再决定要不要做。",
-    ),
-    "low": Level(
-        word="暂未发现已知套路",
-        headline="没有识别出已报道的骗局套路",
-        sentence="我们没有在你写的文字里识别出已报道的骗局套路。这不等于保证安全：只要对方要你的证件照、验证码、"
-        "银行卡、账号或刷脸，就请再想一想，拿不准就拨打 96110 咨询。",
-    ),
-}
 
 
 def new_token() -> str:
@@ -226,13 +198,6 @@ def qr_svg(url: str) -> SafeString:
     return mark_safe(svg)  # noqa: S308
 
 
-def _pattern_url(pattern_id: str) -> str | None:
-    try:
-        return reverse("pattern_detail", args=[pattern_id])
-    except NoReverseMatch:  # an id the pattern pages do not know, or the pages not yet routed
-        return None
-
-
 def _pattern_content(pattern_id: str) -> Pattern | None:
     try:
         return get_pattern(pattern_id)
@@ -244,7 +209,7 @@ def present(result: Result) -> dict[str, Any]:
     """Everything templates/partials/result.html needs, for the page, htmx and the widget alike."""
     data = result.assessment
     text = result.redacted_text
-    level = data.get("risk_level") if data.get("risk_level") in LEVELS else "medium"
+    level, level_info = presentation.level(data.get("risk_level"))
     patterns = []
     for number, match in enumerate(data.get("patterns", []), start=1):
         spans = _clean_spans(match.get("evidence", []), len(text))
@@ -254,14 +219,15 @@ def present(result: Result) -> dict[str, Any]:
                 "id": match.get("id", ""),
                 "confidence": match.get("confidence"),
                 "content": _pattern_content(match.get("id", "")),
-                "url": _pattern_url(match.get("id", "")),
+                "url": presentation.pattern_url(match.get("id", "")),
                 "quotes": [text[s:e] for s, e in spans],
             }
         )
     return {
         "result": result,
         "level": level,
-        "level_info": LEVELS[level],
+        "level_info": level_info,
+        "closing_step": presentation.CLOSING_STEP,
         "score": data.get("score"),
         "note": data.get("note", ""),
         "patterns": patterns,

@@ -162,6 +162,8 @@ if not ADMIN_PATH.endswith("/") or ADMIN_PATH.startswith("/"):
     raise ConfigError("DJANGO_ADMIN_PATH must look like 'some-path/' (no leading slash, a trailing slash)")
 
 # --- The checker -------------------------------------------------------------------------
+# The one root every loader reads authored content from (checker/analysis/layout.py).
+CHECKER_CONTENT_DIR = Path(env_str("CHECKER_CONTENT_DIR", str(BASE_DIR / "content")))
 CHECKER_MODEL_PATH = Path(env_str("CHECKER_MODEL_PATH", str(BASE_DIR / "var" / "model" / "engine.npz")))
 CHECKER_MAX_CHARS = env_int("CHECKER_MAX_CHARS", 5000, minimum=100)
 RESULT_RETENTION_DAYS = env_int("RESULT_RETENTION_DAYS", 180, minimum=1)

@@ -30,7 +30,9 @@ def lua_bodies(n: int = 300) -> str:
     import yaml
 
     texts = []
-    for path in sorted((ROOT / "content" / "training").glob("*.yaml")):
+    from checker.analysis import layout
+
+    for path in layout.training_files(ROOT / "content"):
         texts += [e["text"] for e in yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]]
     step = max(1, len(texts) // n)
     bodies = [json.dumps({"text": t, "save": False}, ensure_ascii=False) for t in texts[::step][:n]]

@@ -26,7 +26,9 @@ def texts() -> list[str]:
     import yaml
 
     out = []
-    for path in sorted((ROOT / "content" / "training").glob("*.yaml")):
+    from checker.analysis import layout
+
+    for path in layout.training_files(ROOT / "content"):
         out += [e["text"] for e in yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]]
     return out
 

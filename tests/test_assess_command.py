@@ -44,7 +44,7 @@ def test_bad_lines_get_an_error_object_and_the_run_goes_on(monkeypatch):
 
 def test_non_string_text_is_an_error_object(monkeypatch):
     out = run_assess(monkeypatch, json.dumps({"id": 7, "text": 42}) + "\n")
-    assert out == [{"id": 7, "error": "text must be a string", "code": "wrong_type"}]
+    assert out == [{"id": 7, "error": "内容必须是文字（字符串）。", "code": "wrong_type"}]
 
 
 def test_a_missing_model_is_one_clear_error_naming_the_command(monkeypatch, settings, tmp_path):

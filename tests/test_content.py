@@ -18,8 +18,8 @@ from checker.content import (
     get_pattern,
     get_patterns,
     load_content,
-    pattern_summary,
 )
+from checker.presentation import pattern_summary
 
 CONTENT = Path(settings.BASE_DIR) / "content"
 
@@ -38,7 +38,10 @@ SUPERSEDED = {
 
 
 def raw_patterns() -> dict[str, dict]:
-    return {path.stem: yaml.safe_load(path.read_text()) for path in sorted((CONTENT / "patterns").glob("*.yaml"))}
+    return {
+        path.parent.name: yaml.safe_load(path.read_text())
+        for path in sorted((CONTENT / "patterns").glob("*/pattern.yaml"))
+    }
 
 
 def raw_laws() -> dict[str, dict]:
@@ -56,7 +59,7 @@ def all_refs() -> list[tuple[str, dict]]:
 def content_copy(tmp_path: Path) -> Path:
     """A writable copy of content/ to break on purpose."""
     root = tmp_path / "content"
-    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns("training", "rules"))
+    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns("training"))
     return root
 
 
@@ -197,7 +200,7 @@ def test_every_law_links_to_an_official_database():
 def test_pattern_summary_is_json_ready_and_links_to_the_pattern_page():
     summary = pattern_summary("card-account-rental")
     json.dumps(summary)
-    assert summary["id"] == "card-account-rental"
+    assert summary["title"] == get_pattern("card-account-rental").title
     assert summary["url"] == "/patterns/card-account-rental/"
     assert summary["advice"]["before"] and summary["advice"]["after"]
     ref = summary["legal_refs"][0]
@@ -225,38 +228,38 @@ def test_schemas_are_valid_json_schemas():
 
 
 def test_a_missing_field_is_reported_with_the_file_and_field(content_copy):
-    path = content_copy / "patterns" / "gift-qr-lure.yaml"
+    path = content_copy / "patterns" / "gift-qr-lure" / "pattern.yaml"
     edit_yaml(path, lambda d: d.pop("warning"))
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
     assert caught.value.path == path
     assert caught.value.field == "warning"
-    assert "gift-qr-lure.yaml" in str(caught.value) and "warning" in str(caught.value)
+    assert "gift-qr-lure/pattern.yaml" in str(caught.value) and "warning" in str(caught.value)
 
 
 def test_an_empty_advice_list_is_reported(content_copy):
-    path = content_copy / "patterns" / "fake-authority.yaml"
+    path = content_copy / "patterns" / "fake-authority" / "pattern.yaml"
     edit_yaml(path, lambda d: d["advice"].update(after=[]))
-    with pytest.raises(ContentError, match=r"fake-authority\.yaml: advice\.after"):
+    with pytest.raises(ContentError, match=r"fake-authority/pattern\.yaml: advice\.after"):
         load_content(content_copy)
 
 
 def test_a_blank_step_is_reported(content_copy):
-    path = content_copy / "patterns" / "fake-authority.yaml"
+    path = content_copy / "patterns" / "fake-authority" / "pattern.yaml"
     edit_yaml(path, lambda d: d["how_it_works"].__setitem__(1, "   "))
-    with pytest.raises(ContentError, match=r"fake-authority\.yaml: how_it_works\[1\]"):
+    with pytest.raises(ContentError, match=r"fake-authority/pattern\.yaml: how_it_works\[1\]"):
         load_content(content_copy)
 
 
 def test_too_many_steps_are_reported(content_copy):
-    path = content_copy / "patterns" / "fake-authority.yaml"
+    path = content_copy / "patterns" / "fake-authority" / "pattern.yaml"
     edit_yaml(path, lambda d: d["how_it_works"].extend(["多一步"] * 3))
-    with pytest.raises(ContentError, match=r"fake-authority\.yaml: how_it_works"):
+    with pytest.raises(ContentError, match=r"fake-authority/pattern\.yaml: how_it_works"):
         load_content(content_copy)
 
 
 def test_a_misspelt_field_is_reported(content_copy):
-    path = content_copy / "patterns" / "id-photo-collection.yaml"
+    path = content_copy / "patterns" / "id-photo-collection" / "pattern.yaml"
     edit_yaml(path, lambda d: d.update(warnings="多写了一个字段"))
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
@@ -264,7 +267,7 @@ def test_a_misspelt_field_is_reported(content_copy):
 
 
 def test_an_article_missing_from_the_registry_is_reported(content_copy):
-    path = content_copy / "patterns" / "card-account-rental.yaml"
+    path = content_copy / "patterns" / "card-account-rental" / "pattern.yaml"
     edit_yaml(path, lambda d: d["legal_refs"][0].update(law="criminal-law", article="第一百七十七条之一"))
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
@@ -274,7 +277,7 @@ def test_an_article_missing_from_the_registry_is_reported(content_copy):
 
 
 def test_an_unknown_law_is_reported(content_copy):
-    path = content_copy / "patterns" / "card-account-rental.yaml"
+    path = content_copy / "patterns" / "card-account-rental" / "pattern.yaml"
     edit_yaml(path, lambda d: d["legal_refs"][2].update(law="banking-law"))
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
@@ -282,28 +285,29 @@ def test_an_unknown_law_is_reported(content_copy):
 
 
 def test_a_wrong_applies_to_is_reported(content_copy):
-    path = content_copy / "patterns" / "card-account-rental.yaml"
+    path = content_copy / "patterns" / "card-account-rental" / "pattern.yaml"
     edit_yaml(path, lambda d: d["legal_refs"][0].update(applies_to="victim"))
     with pytest.raises(ContentError, match=r"legal_refs\[0\]\.applies_to"):
         load_content(content_copy)
 
 
 def test_a_missing_pattern_file_is_reported(content_copy):
-    (content_copy / "patterns" / "nominee-registration.yaml").unlink()
+    (content_copy / "patterns" / "nominee-registration" / "pattern.yaml").unlink()
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
-    assert caught.value.path.name == "nominee-registration.yaml"
+    assert caught.value.path.parts[-2:] == ("nominee-registration", "pattern.yaml")
 
 
 def test_a_file_outside_the_taxonomy_is_reported(content_copy):
-    (content_copy / "patterns" / "lottery-win.yaml").write_text("id: lottery-win\n")
+    (content_copy / "patterns" / "lottery-win").mkdir()
+    (content_copy / "patterns" / "lottery-win" / "pattern.yaml").write_text("id: lottery-win\n")
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
-    assert caught.value.path.name == "lottery-win.yaml" and caught.value.field == "id"
+    assert caught.value.path.name == "lottery-win" and caught.value.field == "(folder)"
 
 
 def test_an_id_that_does_not_match_its_file_name_is_reported(content_copy):
-    path = content_copy / "patterns" / "gift-qr-lure.yaml"
+    path = content_copy / "patterns" / "gift-qr-lure" / "pattern.yaml"
     edit_yaml(path, lambda d: d.update(id="excessive-authorization"))
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
@@ -311,7 +315,7 @@ def test_an_id_that_does_not_match_its_file_name_is_reported(content_copy):
 
 
 def test_broken_yaml_is_reported_with_the_file(content_copy):
-    path = content_copy / "patterns" / "gift-qr-lure.yaml"
+    path = content_copy / "patterns" / "gift-qr-lure" / "pattern.yaml"
     path.write_text("id: gift-qr-lure\ntitle: [unclosed\n")
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
@@ -349,12 +353,12 @@ def test_a_channel_citing_an_unknown_article_is_reported(content_copy):
     assert (caught.value.path, caught.value.field) == (path, "channels[1].legal_basis[0].article")
 
 
-def test_the_system_check_reports_invalid_content_as_an_error(content_copy, monkeypatch):
-    edit_yaml(content_copy / "patterns" / "gift-qr-lure.yaml", lambda d: d.pop("cases"))
-    monkeypatch.setattr("checker.content.content_dir", lambda: content_copy)
+def test_the_system_check_reports_invalid_content_as_an_error(content_copy, settings):
+    edit_yaml(content_copy / "patterns" / "gift-qr-lure" / "pattern.yaml", lambda d: d.pop("cases"))
+    settings.CHECKER_CONTENT_DIR = content_copy
     errors = checks.check_content()
     assert [e.id for e in errors] == ["checker.E100"]
-    assert "gift-qr-lure.yaml" in errors[0].msg and "cases" in errors[0].msg
+    assert "gift-qr-lure/pattern.yaml" in errors[0].msg and "cases" in errors[0].msg
 
 
 def test_the_system_check_passes_on_the_shipped_content():

@@ -1,11 +1,15 @@
 """The model artefact: deterministic, versioned, refused when missing, stale or corrupt."""
 
 import json
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
+from django.conf import settings
 
 from checker.analysis import model
+from checker.analysis.contentfile import ContentError
 from checker.analysis.engine import Engine
 from checker.analysis.training import build_payload
 
@@ -95,10 +99,36 @@ def test_a_corrupt_model_file_is_a_clear_error(tmp_path):
         model.load(bad)
 
 
+def test_a_model_trained_for_other_labels_is_stale(tmp_path, small_payload):
+    # A pattern added to the taxonomy without retraining: the weights have one column too few.
+    meta = json.loads(small_payload["meta"])
+    meta["patterns"] = meta["patterns"][:-1]
+    model.save(small_payload | {"meta": json.dumps(meta)}, tmp_path / "fewer.npz")
+    with pytest.raises(model.ModelError, match="other labels"):
+        model.load(tmp_path / "fewer.npz")
+
+
+def training_root(tmp_path, text: str):
+    shutil.copytree(Path(settings.CHECKER_CONTENT_DIR) / "schema", tmp_path / "schema")
+    (tmp_path / "patterns").mkdir()
+    (tmp_path / "training").mkdir()
+    (tmp_path / "training" / "x.yaml").write_text(text, "utf-8")
+    return tmp_path
+
+
 def test_a_bad_training_example_is_reported_with_file_and_field(tmp_path):
-    (tmp_path / "x.yaml").write_text("examples:\n  - text: 你好\n    risk: severe\n    patterns: []\n", "utf-8")
-    with pytest.raises(model.ModelError, match=r"x.yaml: examples\[0\]: field 'risk'"):
-        model.load_training_examples(tmp_path)
+    root = training_root(tmp_path, "examples:\n  - text: 你好\n    risk: severe\n    patterns: []\n")
+    with pytest.raises(ContentError, match=r"x.yaml: examples\[0\]\.risk"):
+        model.load_training_examples(root)
+
+
+def test_a_training_example_with_an_unknown_key_or_pattern_is_reported(tmp_path):
+    root = training_root(tmp_path, "examples:\n  - text: 你好\n    risk: low\n    patterns: []\n    pattern: [x]\n")
+    with pytest.raises(ContentError, match=r"examples\[0\]\.pattern"):
+        model.load_training_examples(root)
+    (root / "training" / "x.yaml").write_text("examples:\n  - text: 你好\n    risk: high\n    patterns: [lottery]\n")
+    with pytest.raises(ContentError, match="lottery"):
+        model.load_training_examples(root)
 
 
 def test_the_system_check_reports_a_missing_model(settings, tmp_path):

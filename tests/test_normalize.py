@@ -117,9 +117,9 @@ def test_every_english_entry_is_text():
     # YAML reads a bare on/off/yes/no as a boolean; each one must be quoted in content/english.yaml.
     import yaml
 
-    from checker.analysis.normalize import ENGLISH_FILE
+    from checker.analysis import layout
 
-    data = yaml.safe_load(ENGLISH_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(layout.shared_file("english.yaml").read_text(encoding="utf-8"))
     assert all(isinstance(w, str) for w in data["filler"])
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in data["words"].items())
 

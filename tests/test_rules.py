@@ -1,17 +1,22 @@
 """Rule tests per pattern: sentences that must fire, and lawful look-alikes that must not."""
 
+import shutil
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
-from checker.analysis.engine import RULES_DIR
+from checker.analysis.contentfile import ContentError
 from checker.analysis.normalize import normalize
-from checker.analysis.rules import RulesError, load_rules, match_all
+from checker.analysis.rules import CODE_CUES, load_rules, match_all
+
+SCHEMAS = Path(settings.CHECKER_CONTENT_DIR) / "schema"
 
 
 @lru_cache(maxsize=1)
 def rules():
-    return load_rules(RULES_DIR).rules
+    return load_rules().rules
 
 
 def fired(text: str, level: str = "high") -> set[str]:
@@ -110,7 +115,7 @@ def test_forwarding_money_to_a_named_account_is_not_a_safe_account_by_itself():
 
 
 def test_hotel_stay_records_for_sale_are_not_a_hotel_check_in():
-    lawful = load_rules(RULES_DIR).lawful
+    lawful = load_rules().lawful
     assert lawful.search("在酒店入住时前台扫了我的身份证")
     assert not lawful.search("出售户籍信息、酒店入住记录，24小时出结果")
 
@@ -120,24 +125,85 @@ def test_a_sign_up_bonus_for_ones_own_account_is_not_paid_registration():
     assert "paid-account-registration" in fired("帮忙注册几个APP并实名，一个给30元")
 
 
+def tiny_content(root: Path, rules: str, cues: str = "") -> Path:
+    """A content root with one pattern's rules: the shared schemas, the code's cue groups and ``cues``."""
+    shutil.copytree(SCHEMAS, root / "schema")
+    code_cues = "".join(f"  {name}: ['{name}']\n" for name in CODE_CUES)
+    (root / "cues.yaml").write_text(f"cues:\n  money: ['元']\n{cues}{code_cues}", encoding="utf-8")
+    (root / "lawful.yaml").write_text("lawful: ['柜台']\naware: ['提醒']\n", encoding="utf-8")
+    folder = root / "patterns" / rules.split("\n", 1)[0].removeprefix("pattern: ").strip()
+    folder.mkdir(parents=True)
+    (folder / "rules.yaml").write_text(rules, encoding="utf-8")
+    return root
+
+
 def test_a_rule_does_not_fire_when_an_unless_group_occurs(tmp_path):
-    (tmp_path / "cues.yaml").write_text("cues:\n  money: ['元']\n", encoding="utf-8")
-    (tmp_path / "lawful.yaml").write_text("lawful: ['柜台']\n", encoding="utf-8")
-    (tmp_path / "loan-info-harvest.yaml").write_text(
+    root = tiny_content(
+        tmp_path,
         "pattern: loan-info-harvest\nrules:\n  - name: x\n    all: [money, ['照片']]\n    level: high\n"
         "    unless: [['贷款', '借钱']]\n",
-        encoding="utf-8",
     )
-    loaded = load_rules(tmp_path).rules
+    loaded = load_rules(root).rules
     assert [h.rule for h in match_all(loaded, "照片一张给50元")] == ["x"]
     assert match_all(loaded, "贷款要照片，还要50元") == []
 
 
-def test_a_bad_rules_file_is_reported_with_its_name_and_field(tmp_path):
-    (tmp_path / "cues.yaml").write_text("cues:\n  money: ['元']\n", encoding="utf-8")
-    (tmp_path / "lawful.yaml").write_text("lawful: ['柜台']\n", encoding="utf-8")
-    (tmp_path / "gift-qr-lure.yaml").write_text(
-        "pattern: gift-qr-lure\nrules:\n  - name: x\n    all: [money]\n    level: urgent\n", encoding="utf-8"
+def test_a_bad_level_is_reported_with_the_file_and_field(tmp_path):
+    root = tiny_content(tmp_path, "pattern: gift-qr-lure\nrules:\n  - name: x\n    all: [money]\n    level: urgent\n")
+    with pytest.raises(ContentError, match=r"gift-qr-lure/rules.yaml: rules\[0\]\.level"):
+        load_rules(root)
+
+
+def test_a_misspelt_key_is_an_error_not_ignored(tmp_path):
+    root = tiny_content(
+        tmp_path, "pattern: gift-qr-lure\nrules:\n  - name: x\n    all: [money]\n    level: high\n    unles: [money]\n"
     )
-    with pytest.raises(RulesError, match=r"gift-qr-lure.yaml: rules\[0\]: field 'level'"):
-        load_rules(tmp_path)
+    with pytest.raises(ContentError) as caught:
+        load_rules(root)
+    assert caught.value.field == "rules[0].unles"
+
+
+def test_a_misspelt_cue_name_is_an_error_not_a_literal(tmp_path):
+    root = tiny_content(
+        tmp_path, "pattern: gift-qr-lure\nrules:\n  - name: x\n    all: [comission, ['照片']]\n    level: high\n"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_rules(root)
+    assert caught.value.field == "rules[0].all[0]" and "comission" in caught.value.message
+
+
+def test_a_misspelt_cue_name_inside_a_list_is_an_error_too(tmp_path):
+    root = tiny_content(
+        tmp_path, "pattern: gift-qr-lure\nrules:\n  - name: x\n    all: [['照片', monye]]\n    level: high\n"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_rules(root)
+    assert caught.value.field == "rules[0].all[0][1]"
+
+
+def test_a_literal_english_word_is_written_as_a_group(tmp_path):
+    root = tiny_content(
+        tmp_path, "pattern: gift-qr-lure\nrules:\n  - name: x\n    all: [['(app)'], money]\n    level: high\n"
+    )
+    assert [h.rule for h in match_all(load_rules(root).rules, "下载这个app送10元")] == ["x"]
+
+
+def test_a_pattern_folder_outside_the_taxonomy_is_an_error(tmp_path):
+    root = tiny_content(tmp_path, "pattern: lottery-win\nrules:\n  - name: x\n    all: [money]\n    level: high\n")
+    with pytest.raises(ContentError) as caught:
+        load_rules(root)
+    assert caught.value.path.name == "lottery-win" and "taxonomy" in caught.value.message
+
+
+def test_a_cue_group_the_code_reads_must_be_defined(tmp_path):
+    root = tiny_content(tmp_path, "pattern: gift-qr-lure\nrules:\n  - name: x\n    all: [money]\n    level: high\n")
+    cues = root / "cues.yaml"
+    cues.write_text(cues.read_text(encoding="utf-8").replace("  stranger: ['stranger']\n", ""), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_rules(root)
+    assert caught.value.field == "cues.stranger"
+
+
+def test_the_shipped_rules_name_only_defined_cues():
+    # Loading compiles every group; a misspelt cue anywhere would raise here.
+    assert len(load_rules().rules) >= 40

@@ -9,18 +9,26 @@ import numpy as np
 
 from checker.analysis import model as model_mod
 from checker.analysis.normalize import normalize
-from checker.analysis.rules import has_match, load_rules, match_all
+from checker.analysis.rules import CODE_CUES, has_match, load_rules, match_all
 from checker.analysis.scoring import Signals, combine
 from checker.analysis.types import RISK_LEVELS, Assessment, InputError, PatternMatch
+from checker.presentation import LEVELS
 
-RULES_DIR = model_mod.CONTENT_DIR / "rules"
-RISK_CONTEXT_CUES = ("commission", "stranger", "handover", "rent", "job")
 EMPTY_MESSAGE = "请先写下对方让你做什么（内容不能为空）。"
-NOTES = {
-    "high": "与已报道的骗局套路相符：先停下，保留证据，再按下面的步骤做。",
-    "medium": "有风险信号，但还不能确定是已报道的骗局：先核实清楚再决定。",
-    "low": "没有识别出已报道的骗局套路。这不等于保证安全，拿不准时请拨打 96110 咨询。",
-}
+
+
+def validate_text(text: object, max_chars: int) -> str:
+    """The engine's refusals and their messages; checker/pipeline.py adds what storage refuses."""
+    if not isinstance(text, str):
+        raise InputError("wrong_type", "内容必须是文字（字符串）。")
+    if not text.strip():
+        raise InputError("empty", EMPTY_MESSAGE)
+    if len(text) > max_chars:
+        raise InputError(
+            "too_long",
+            f"内容太长了：最多 {max_chars} 个字，现在有 {len(text)} 个字。请只保留对方提出要求的那几句话。",
+        )
+    return text
 
 
 def merge_spans(spans) -> tuple[tuple[int, int], ...]:
@@ -34,20 +42,14 @@ def merge_spans(spans) -> tuple[tuple[int, int], ...]:
 
 
 class Engine:
-    def __init__(self, model: model_mod.Model, rules_dir: Path = RULES_DIR, max_chars: int = 5000) -> None:
+    def __init__(self, model: model_mod.Model, content_root: Path | None = None, max_chars: int = 5000) -> None:
         self.model = model
-        self.ruleset = load_rules(rules_dir)
+        self.ruleset = load_rules(content_root)
         self.max_chars = max_chars
         self._pattern_index = {p: k for k, p in enumerate(model_mod.PATTERN_IDS)}
 
     def validate(self, text) -> str:
-        if not isinstance(text, str):
-            raise InputError("wrong_type", "text must be a string")
-        if not text.strip():
-            raise InputError("empty", EMPTY_MESSAGE)
-        if len(text) > self.max_chars:
-            raise InputError("too_long", f"内容太长了：最多 {self.max_chars} 个字，现在有 {len(text)} 个字。")
-        return text
+        return validate_text(text, self.max_chars)
 
     def assess(self, text: str) -> Assessment:
         self.validate(text)
@@ -64,7 +66,7 @@ class Engine:
             if rule_levels.get(hit.pattern) != "high":
                 rule_levels[hit.pattern] = hit.level
         lawful_spans = [m.span() for m in self.ruleset.lawful.finditer(norm.text)]
-        risk_context = any(has_match(self.ruleset.cues[c], norm.text, memo) for c in RISK_CONTEXT_CUES)
+        risk_context = any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES)
         verdict = combine(
             Signals(
                 rule_levels=rule_levels,
@@ -95,7 +97,7 @@ class Engine:
             score=verdict.score,
             patterns=tuple(matches),
             lawful_evidence=merge_spans(norm.span_to_original(a, b) for a, b in lawful_spans),
-            note=NOTES[verdict.level],
+            note=LEVELS[verdict.level].note,
         )
 
     def _model_evidence(self, norm_text: str, pattern: str, idx: np.ndarray, vals: np.ndarray, top: int = 3):

@@ -2,7 +2,7 @@
 pattern and one for the risk level.
 
 Training (``python manage.py train``) writes one versioned artefact (a pickle-free .npz); serving loads it once
-and scores with plain numpy, because calling eleven scikit-learn estimators per request costs more
+and scores with plain numpy, because calling one scikit-learn estimator per pattern on every request costs more
 than the whole check is allowed to take.
 """
 
@@ -19,16 +19,15 @@ from math import sqrt
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from checker.analysis import contentfile, layout
+from checker.analysis.contentfile import ContentError
 from checker.analysis.normalize import normalize
 from checker.analysis.tokenize import small_tokenizer, words
 from checker.analysis.types import PATTERN_IDS, RISK_LEVELS
 
 # Bump when features, training or the artefact's layout change: older files are then stale.
 FORMAT_VERSION = 3
-CONTENT_DIR = Path(__file__).resolve().parent.parent.parent / "content"
-TRAINING_DIR = CONTENT_DIR / "training"
 
 
 class ModelError(RuntimeError):
@@ -43,33 +42,32 @@ class Example:
     source: str
 
 
-def load_training_examples(directory: Path = TRAINING_DIR) -> list[Example]:
+def load_training_examples(root: Path | None = None) -> list[Example]:
+    """Every training example, each file checked against training.schema.json and the taxonomy ids."""
+    root = layout.content_root() if root is None else root
     examples: list[Example] = []
-    for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for i, raw in enumerate(data.get("examples") or []):
-            where = f"{path.name}: examples[{i}]"
-            text, risk, patterns = raw.get("text"), raw.get("risk"), raw.get("patterns") or []
-            if not isinstance(text, str) or not text.strip():
-                raise ModelError(f"{where}: field 'text' must be a non-empty string")
-            if risk not in RISK_LEVELS:
-                raise ModelError(f"{where}: field 'risk' must be one of {RISK_LEVELS}")
-            unknown = set(patterns) - set(PATTERN_IDS)
+    for path in layout.training_files(root):
+        data = contentfile.read(path, "training.schema.json", root)
+        source = str(path.relative_to(root))
+        for i, raw in enumerate(data["examples"]):
+            unknown = sorted(set(raw["patterns"]) - set(PATTERN_IDS))
             if unknown:
-                raise ModelError(f"{where}: field 'patterns' has unknown ids {sorted(unknown)}")
-            examples.append(Example(text, risk, tuple(patterns), path.name))
+                raise ContentError(path, f"examples[{i}].patterns", f"{unknown[0]!r} is not a taxonomy id")
+            examples.append(Example(raw["text"], raw["risk"], tuple(raw["patterns"]), source))
     return examples
 
 
-def content_hash(directory: Path = CONTENT_DIR) -> str:
+def content_hash(root: Path | None = None) -> str:
     """Hash of everything the model is built from: training files, the lexicon, the feature code, the format."""
+    root = layout.content_root() if root is None else root
     digest = hashlib.sha256(f"format={FORMAT_VERSION}\n".encode())
     # The code that turns text into training features counts too: a change to normalisation
     # or training makes an old model stale just as new examples do.
     code = [Path(__file__).with_name("normalize.py"), Path(__file__).with_name("training.py")]
-    for path in (
-        sorted((directory / "training").glob("*.yaml")) + [directory / "lexicon.txt", directory / "english.yaml"] + code
-    ):
+    shared = [layout.shared_file("lexicon.txt", root), layout.shared_file("english.yaml", root)]
+    for path in layout.training_files(root) + shared:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in code:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -210,6 +208,12 @@ def check_fresh(meta: dict, path: Path) -> None:
         raise ModelError(
             f"the model at {path} was built with other library versions "
             f"({meta.get('libraries')}); rebuild it with `python manage.py train`"
+        )
+    trained_for = (meta.get("patterns"), meta.get("levels"))
+    if trained_for != (list(PATTERN_IDS), list(RISK_LEVELS)):
+        raise ModelError(
+            f"the model at {path} was trained for other labels (patterns {meta.get('patterns')}); "
+            "rebuild it with `python manage.py train`"
         )
     if meta.get("content_hash") != content_hash():
         raise ModelError(

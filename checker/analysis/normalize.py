@@ -16,9 +16,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
+
+from checker.analysis import layout
 
 # Evasions people (and scammers) use so that keyword filters miss them. Applied after
 # full-width folding and lower-casing; longest first so "vx号" wins over "vx".
@@ -48,7 +49,6 @@ EVASIONS: dict[str, str] = {
 _EVASION_RE = re.compile("|".join(re.escape(k) for k in sorted(EVASIONS, key=len, reverse=True)))
 # English words for the same things (content/english.yaml), so a message in English or half English
 # meets the same rules and features. Read once, on first use.
-ENGLISH_FILE = Path(__file__).resolve().parents[2] / "content" / "english.yaml"
 _DOLLARS_RE = re.compile(r"\$\s?(\d+)")
 _LATIN_RE = re.compile(r"[a-z]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -63,7 +63,7 @@ class _English:
 
 @lru_cache(maxsize=1)
 def _english() -> _English:
-    data = yaml.safe_load(ENGLISH_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(layout.shared_file("english.yaml").read_text(encoding="utf-8"))
     words = {str(k).lower(): str(v) for k, v in data["words"].items()}
     # A letter may not touch either side of a phrase: "rent" stays inside "parent", but "做kyc" maps.
     alternation = "|".join(re.escape(k) for k in sorted(words, key=len, reverse=True))

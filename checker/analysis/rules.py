@@ -1,4 +1,4 @@
-"""Rules authored in ``content/rules/``: cue groups that must co-occur within a window.
+"""Rules authored in ``content/patterns/<id>/rules.yaml``: cue groups that must co-occur within a window.
 
 A rule fires when every one of its groups matches somewhere in the normalised text and all the
 chosen matches fit inside ``window`` characters, and none of its ``unless`` groups occurs anywhere in
@@ -11,13 +11,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from checker.analysis import contentfile, layout
+from checker.analysis.contentfile import ContentError
+from checker.analysis.types import PATTERN_IDS
 
-LEVELS = ("medium", "high")
-
-
-class RulesError(ValueError):
-    pass
+# Cue groups the engine's code reads by name (risk context): the content must define them.
+CODE_CUES = ("commission", "stranger", "handover", "rent", "job")
+# A group item shaped like this is a cue name; anything else is a regular expression. A literal
+# English word is written as a group, "(app)", so a misspelt cue name can never pass as a literal.
+_CUE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -44,15 +46,18 @@ class RuleHit:
     decisive: bool = False
 
 
-def _compile_group(group, cues: dict[str, list[str]], where: str) -> re.Pattern:
+def _compile_group(group, cues: dict[str, list[str]], path: Path, field: str) -> re.Pattern:
     # A group is a cue name, or a list mixing cue names and regular expressions.
     items = [group] if isinstance(group, str) else list(group)
     alternatives: list[str] = []
-    for item in items:
-        if isinstance(item, list):
-            alternatives.extend(item)
-        elif item in cues:
+    for k, item in enumerate(items):
+        where = field if isinstance(group, str) else f"{field}[{k}]"
+        if item in cues:
             alternatives.extend(cues[item])
+        elif _CUE_NAME.fullmatch(item):
+            raise ContentError(
+                path, where, f"{item!r} is not a cue in cues.yaml (a literal word is written as a group: '({item})')"
+            )
         else:
             alternatives.append(item)
     try:
@@ -60,7 +65,14 @@ def _compile_group(group, cues: dict[str, list[str]], where: str) -> re.Pattern:
         # re.compile caches by source, so rules sharing a cue share one pattern object (see match_all).
         return re.compile("|".join(f"(?:{a})" for a in sorted(alternatives, key=len, reverse=True)))
     except re.error as exc:
-        raise RulesError(f"{where}: bad expression ({exc})") from None
+        raise ContentError(path, field, f"bad regular expression ({exc})") from None
+
+
+def _alternation(path: Path, field: str, patterns: list[str]) -> re.Pattern:
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error as exc:
+        raise ContentError(path, field, f"bad regular expression ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -68,40 +80,51 @@ class RuleSet:
     rules: tuple[Rule, ...]
     lawful: re.Pattern  # lawful real-name context
     aware: re.Pattern  # the text warns about a scheme rather than describing an offer
+    service: re.Pattern  # a service's own message sending the person a code ("…请勿泄露")
     cues: dict[str, re.Pattern]
 
 
-def load_rules(directory: Path) -> RuleSet:
-    """Read cues, per-pattern rules, lawful-context and warning cues."""
-    cues_file = directory / "cues.yaml"
-    cues = yaml.safe_load(cues_file.read_text(encoding="utf-8"))["cues"]
+def load_rules(root: Path | None = None) -> RuleSet:
+    """Read and validate the shared cues, every pattern's rules and the context cues."""
+    cues_path = layout.shared_file("cues.yaml", root)
+    cues = contentfile.read(cues_path, "cues.schema.json", root)["cues"]
+    missing = [name for name in CODE_CUES if name not in cues]
+    if missing:
+        raise ContentError(cues_path, f"cues.{missing[0]}", "the engine's code reads this cue group; define it")
     rules: list[Rule] = []
-    for path in sorted(directory.glob("*.yaml")):
-        if path.name in {"cues.yaml", "lawful.yaml"}:
-            continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        pattern = data.get("pattern")
-        if pattern != path.stem:
-            raise RulesError(f"{path.name}: field 'pattern' must be {path.stem!r}")
-        for i, raw in enumerate(data.get("rules") or []):
-            where = f"{path.name}: rules[{i}]"
-            if raw.get("level") not in LEVELS:
-                raise RulesError(f"{where}: field 'level' must be one of {LEVELS}")
-            if not raw.get("all"):
-                raise RulesError(f"{where}: field 'all' must list at least one cue group")
-            groups = tuple(_compile_group(g, cues, where) for g in raw["all"])
-            decisive = bool(raw.get("decisive", False))
-            if decisive and raw["level"] != "high":
-                raise RulesError(f"{where}: field 'decisive' is only for level high")
-            unless = tuple(_compile_group(g, cues, where) for g in raw.get("unless") or [])
-            window = int(raw.get("window", 60))
-            rules.append(Rule(pattern, str(raw.get("name", i)), groups, window, raw["level"], decisive, unless))
-    context = yaml.safe_load((directory / "lawful.yaml").read_text(encoding="utf-8"))
+    for pattern, path in layout.rule_files(root).items():
+        data = contentfile.read(path, "rules.schema.json", root)
+        if pattern not in PATTERN_IDS:
+            raise ContentError(path.parent, "(folder)", f"{pattern!r} is not a taxonomy id")
+        if data["pattern"] != pattern:
+            raise ContentError(path, "pattern", f"must be {pattern!r}, the folder's name")
+        for i, raw in enumerate(data["rules"]):
+            at = f"rules[{i}]"
+            if raw.get("decisive") and raw["level"] != "high":
+                raise ContentError(path, f"{at}.decisive", "only a level high rule can be decisive")
+            groups = tuple(_compile_group(g, cues, path, f"{at}.all[{j}]") for j, g in enumerate(raw["all"]))
+            unless = tuple(
+                _compile_group(g, cues, path, f"{at}.unless[{j}]") for j, g in enumerate(raw.get("unless") or [])
+            )
+            rules.append(
+                Rule(
+                    pattern,
+                    raw["name"],
+                    groups,
+                    raw.get("window", 60),
+                    raw["level"],
+                    raw.get("decisive", False),
+                    unless,
+                )
+            )
+    context_path = layout.shared_file("lawful.yaml", root)
+    context = contentfile.read(context_path, "lawful.schema.json", root)
     return RuleSet(
         rules=tuple(rules),
-        lawful=re.compile("|".join(f"(?:{p})" for p in context["lawful"])),
-        aware=re.compile("|".join(f"(?:{p})" for p in context.get("aware") or ["(?!)"])),
-        cues={name: _compile_group(name, cues, f"cues.yaml: {name}") for name in cues},
+        lawful=_alternation(context_path, "lawful", context["lawful"]),
+        aware=_alternation(context_path, "aware", context["aware"]),
+        service=_alternation(context_path, "service", context.get("service") or ["(?!)"]),
+        cues={name: _compile_group(name, cues, cues_path, f"cues.{name}") for name in cues},
     )
 
 

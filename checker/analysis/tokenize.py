@@ -10,9 +10,9 @@ import logging
 import re
 import threading
 from functools import lru_cache
-from pathlib import Path
 
-LEXICON = Path(__file__).resolve().parent.parent.parent / "content" / "lexicon.txt"
+from checker.analysis import layout
+
 _lock = threading.Lock()
 # A token is kept when it holds a letter or digit (str.isalnum(): Python's \w less the underscore).
 _HAS_ALNUM = re.compile(r"[^\W_]").search
@@ -27,7 +27,7 @@ def full_tokenizer():
     with _lock:
         tk = jieba.Tokenizer()
         tk.initialize()
-        tk.load_userdict(str(LEXICON))
+        tk.load_userdict(str(layout.shared_file("lexicon.txt")))
     return tk
 
 

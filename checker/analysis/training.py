@@ -1,4 +1,4 @@
-"""Builds the classifier artefact from content/training/. Deterministic: same content, same file."""
+"""Builds the classifier artefact from the training examples (checker/analysis/layout.py says where). Deterministic: same content, same file."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import numpy as np
 from scipy.sparse import hstack
 
+from checker.analysis import layout
 from checker.analysis.model import (
     FORMAT_VERSION,
     PATTERN_IDS,
@@ -15,7 +16,7 @@ from checker.analysis.model import (
     library_versions,
     normalized_texts,
 )
-from checker.analysis.tokenize import LEXICON, full_tokenizer, small_tokenizer, words
+from checker.analysis.tokenize import full_tokenizer, small_tokenizer, words
 from checker.analysis.types import RISK_LEVELS
 
 CHAR_NGRAM = (1, 3)
@@ -32,7 +33,7 @@ def _model_dictionary(norm_texts: list[str]) -> list[tuple[str, int]]:
             if len(w) > 1:
                 seen[w] = seen.get(w, 0) + 1
     lexicon = {}
-    for line in LEXICON.read_text(encoding="utf-8").splitlines():
+    for line in layout.shared_file("lexicon.txt").read_text(encoding="utf-8").splitlines():
         if line.strip():
             word, freq = line.split()[:2]
             lexicon[word] = int(freq)

@@ -1,7 +1,6 @@
 """The JSON API for partners: POST /api/v1/check, and its OpenAPI document.
 
-A check reads like the form's: rate limit → validate → redact → assess the redacted text →
-(save) → respond. Every refusal is JSON with a 4xx status (checker/api.py says which).
+A check reads like the form's: rate limit → parse → the one pipeline (checker/pipeline.py) → respond. Every refusal is JSON with a 4xx status (checker/api.py says which).
 """
 
 from __future__ import annotations
@@ -12,12 +11,10 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from checker.analysis import InputError, assess
 from checker.api import ApiError, check_response, parse_check_request, too_large
 from checker.openapi import openapi_document
-from checker.privacy import redact
+from checker.pipeline import CheckError, run_check
 from checker.ratelimits import seconds_until_allowed
-from checker.results import save_or_keep
 
 # Chinese stays readable in the body rather than \uXXXX escapes.
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -58,20 +55,17 @@ def check(request: HttpRequest) -> JsonResponse:
     except ApiError as error:
         return _error(error)
 
-    # Redact first: only the redacted text is assessed, returned and (when asked) stored.
-    redaction = redact(checked.text)
     try:
-        assessment = assess(redaction.text)
-    except InputError as error:
-        return _error(ApiError(413 if error.code == "too_long" else 400, error.code, error.message))
-    share_url = None
-    if checked.save:
-        # The delete key is dropped: a partner's user has no page to use it on; the result expires.
-        # With the database down the verdict still comes back, only without a url.
-        result, delete_key = save_or_keep(redaction.text, assessment, redactions=redaction.counts)
-        if delete_key is not None:
-            share_url = request.build_absolute_uri(result.get_absolute_url())
-    return _json(check_response(redaction, assessment, absolute=request.build_absolute_uri, share_url=share_url))
+        outcome = run_check(checked.text, save=checked.save)
+    except CheckError as error:
+        return _error(ApiError(error.status, error.code, error.message))
+    # With the database down the verdict still comes back, only without a url. The delete key is
+    # dropped: a partner's user has no page to use it on; the result expires.
+    share_url = request.build_absolute_uri(outcome.result.get_absolute_url()) if outcome.saved else None
+    body = check_response(
+        outcome.redaction, outcome.assessment, absolute=request.build_absolute_uri, share_url=share_url
+    )
+    return _json(body)
 
 
 @require_GET

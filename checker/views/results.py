@@ -1,6 +1,6 @@
 """The check form's target, the shareable result page, and its delete and feedback actions.
 
-A check reads: validate → redact → assess the redacted text → save → render. The same partial,
+A check reads: the form → the one pipeline (checker/pipeline.py) → render. The same partial,
 templates/partials/result.html, is the htmx response and the heart of the full page.
 """
 
@@ -16,11 +16,10 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
-from checker.analysis import InputError, assess
 from checker.forms import CheckForm, FeedbackForm
 from checker.models import Feedback, Result
 from checker.privacy import redact
-from checker.results import delete_with_key, live_result, present, qr_svg, save_or_keep
+from checker.results import delete_with_key, live_result, present, qr_svg
 
 # Carries the creator's delete key across the no-JavaScript redirect, readable once, then dropped.
 # Signed and scoped to the result's path; the key is never kept on the server.
@@ -74,16 +73,10 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return too_many_requests(request)
     form = CheckForm(request.POST)
-    if not form.is_valid():
+    outcome = form.is_valid() and form.run()
+    if not outcome:
         return _form_error(request, form)
-    # Redact first: only the redacted text is assessed, stored and shown, so evidence spans point into it.
-    redaction = redact(form.cleaned_data["text"])
-    try:
-        assessment = assess(redaction.text)
-    except InputError as error:
-        form.add_error("text", error.message)
-        return _form_error(request, form)
-    result, delete_key = save_or_keep(redaction.text, assessment, redactions=redaction.counts)
+    result, delete_key = outcome.result, outcome.delete_key
     if delete_key is None:
         return _unsaved(request, result)
 

@@ -3,7 +3,7 @@
 The widget is the only part of the site that may be framed: its views replace CSP
 ``frame-ancestors`` with ``WIDGET_FRAME_ANCESTORS`` and drop X-Frame-Options; every other response
 keeps ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``. A check in the widget reads like the
-form's: rate limit → validate → redact → assess → save → render, all inside the frame, with or
+form's: rate limit → the form → the one pipeline (checker/pipeline.py) → render, all inside the frame, with or
 without JavaScript.
 """
 
@@ -24,11 +24,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from checker.analysis import InputError, assess
 from checker.forms import CheckForm
-from checker.privacy import redact
 from checker.ratelimits import seconds_until_allowed
-from checker.results import delete_with_key, live_result, present, save_or_keep
+from checker.results import delete_with_key, live_result, present
 from checker.widget import ORG_MAX_CHARS, WidgetOptions, widget_options
 
 View = Callable[..., HttpResponse]
@@ -91,17 +89,11 @@ def widget_check(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(wait)
         return response
     form = CheckForm(request.POST)
-    if not form.is_valid():
+    outcome = form.is_valid() and form.run()
+    if not outcome:
         return _render(request, options, status=400, form=form)
-    # Redact first: only the redacted text is assessed, stored and shown, so evidence spans point into it.
-    redaction = redact(form.cleaned_data["text"])
-    try:
-        assessment = assess(redaction.text)
-    except InputError as error:
-        form.add_error("text", error.message)
-        return _render(request, options, status=400, form=form)
-    result, delete_key = save_or_keep(redaction.text, assessment, redactions=redaction.counts)
     # Unsaved (the database is down): the verdict still shows, without a link to a full result.
+    result, delete_key = outcome.result, outcome.delete_key
     share_url = request.build_absolute_uri(result.get_absolute_url()) if delete_key else None
     return _render(request, options, form=CheckForm(), **present(result), share_url=share_url, delete_key=delete_key)
 
