@@ -117,9 +117,10 @@ class Advice:
 
 @dataclass(frozen=True)
 class CaseSource:
-    seed: str
     title: str
     publisher: str
+    seed: str = ""  # a report in shared/seeds/
+    url: str = ""  # or where a public report was read
 
 
 @dataclass(frozen=True)

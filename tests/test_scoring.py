@@ -1,4 +1,4 @@
-from checker.analysis.scoring import BANDS, Signals, combine
+from checker.analysis.scoring import BANDS, Signals, combine, without
 
 PATTERNS = ("face-data-request", "gift-qr-lure")
 
@@ -63,10 +63,59 @@ def test_lawful_context_does_not_excuse_payment_to_a_stranger():
     assert v.level == "high"
 
 
-def test_the_classifier_alone_can_make_a_text_high():
-    v = combine(signals(pattern_p={"gift-qr-lure": 0.9}, level_p={"low": 0.05, "medium": 0.1, "high": 0.85}))
+def test_the_pattern_classifier_sure_of_a_pattern_it_can_point_at_can_make_a_text_high():
+    sure = {"low": 0.05, "medium": 0.1, "high": 0.85}
+    v = combine(signals(pattern_p={"gift-qr-lure": 0.95}, level_p=sure))
     assert v.level == "high"
     assert "gift-qr-lure" in v.confidences
+    assert any("classifier" in r for r in v.reasons)
+
+
+def test_the_level_model_alone_never_makes_a_text_high():
+    # An unfamiliar text: the level model says high, but no rule fired and no pattern is named.
+    v = combine(signals(pattern_p={"gift-qr-lure": 0.3}, level_p={"low": 0.0, "medium": 0.0, "high": 1.0}))
+    assert v.level != "high"
+    assert v.confidences == {}
+
+
+def test_a_pattern_without_evidence_in_the_text_cannot_make_it_high():
+    sure = {"low": 0.05, "medium": 0.1, "high": 0.85}
+    s = Signals(
+        rule_levels={},
+        pattern_p={p: 0.0 for p in PATTERNS} | {"gift-qr-lure": 0.99},
+        level_p=sure,
+        lawful=False,
+        risk_context=True,
+        model_evidence=frozenset(),
+    )
+    assert combine(s).level != "high"
+
+
+def test_a_high_verdict_whose_patterns_all_lack_evidence_becomes_medium():
+    v = combine(signals({"face-data-request": "high"}, {"face-data-request": 0.6}, UNSURE, risk_context=True))
+    assert v.level == "high"
+    dropped = without(v, {"face-data-request"})
+    assert dropped.level == "medium" and dropped.confidences == {}
+    lo, hi = BANDS["medium"]
+    assert lo <= dropped.score < hi
+
+
+def test_every_verdict_says_why():
+    for s in (signals(), signals({"gift-qr-lure": "medium"}, level_p=UNSURE), signals(aware=True)):
+        assert combine(s).reasons
+
+
+def test_a_decisive_rule_names_itself_in_the_reasons():
+    s = Signals(
+        rule_levels={"face-data-request": "high"},
+        pattern_p={p: 0.0 for p in PATTERNS},
+        level_p=UNSURE,
+        lawful=False,
+        risk_context=False,
+        decisive=frozenset({"face-data-request"}),
+        rule_names={"face-data-request": "人脸解封"},
+    )
+    assert "decisive rule: 人脸解封 (face-data-request)" in combine(s).reasons
 
 
 def test_nothing_recognised_is_low_with_no_patterns():
@@ -116,7 +165,21 @@ def test_a_decisive_rule_is_not_overruled_by_a_classifier_that_finds_the_text_la
     assert "fake-authority" in decisive.confidences
 
 
-def test_a_warning_with_no_request_in_it_is_never_high_on_the_classifier_alone():
+def test_a_warning_is_never_high_even_when_the_classifier_is_sure():
     sure = {"low": 0.05, "medium": 0.05, "high": 0.9}
-    assert combine(signals(level_p=sure, aware=True, risk_context=False)).level != "high"
-    assert combine(signals(level_p=sure, aware=True, risk_context=True)).level == "high"
+    assert combine(signals(pattern_p={"gift-qr-lure": 0.99}, level_p=sure, aware=True)).level != "high"
+    assert combine(signals({"gift-qr-lure": "high"}, {"gift-qr-lure": 0.9}, sure, aware=True)).level != "high"
+
+
+def test_a_service_message_sending_a_code_keeps_a_rule_hit_below_high():
+    s = Signals(
+        rule_levels={"gift-qr-lure": "high"},
+        pattern_p={p: 0.0 for p in PATTERNS} | {"gift-qr-lure": 0.9},
+        level_p={"low": 0.6, "medium": 0.2, "high": 0.2},
+        lawful=False,
+        risk_context=True,
+        service=True,
+    )
+    v = combine(s)
+    assert v.level == "low"
+    assert any("service" in r for r in v.reasons)

@@ -10,7 +10,7 @@ import numpy as np
 from checker.analysis import model as model_mod
 from checker.analysis.normalize import normalize
 from checker.analysis.rules import CODE_CUES, has_match, load_rules, match_all
-from checker.analysis.scoring import Signals, combine
+from checker.analysis.scoring import THRESHOLDS, Signals, combine, without
 from checker.analysis.types import RISK_LEVELS, Assessment, InputError, PatternMatch
 from checker.presentation import LEVELS
 
@@ -60,44 +60,57 @@ class Engine:
         memo: dict = {}  # cue group → spans, shared by the rules and the risk-context check
         hits = match_all(self.ruleset.rules, norm.text, memo)
         pattern_p, level_p, idx, vals = self.model.predict(norm.text)
+        probs = {p: float(pattern_p[k]) for p, k in self._pattern_index.items()}
 
         rule_levels: dict[str, str] = {}
-        for hit in hits:
-            if rule_levels.get(hit.pattern) != "high":
-                rule_levels[hit.pattern] = hit.level
+        rule_names: dict[str, str] = {}
+        for hit in hits:  # the strongest rule per pattern, the first of equals
+            if rule_levels.get(hit.pattern) != "high" and (hit.pattern not in rule_levels or hit.level == "high"):
+                rule_levels[hit.pattern], rule_names[hit.pattern] = hit.level, hit.rule
+        # The classifier's own evidence is looked for only where it could name a pattern by itself.
+        model_spans = {
+            p: spans
+            for p, prob in probs.items()
+            if p not in rule_levels and prob >= THRESHOLDS["model_medium"]
+            if (spans := self._model_evidence(norm.text, p, idx, vals))
+        }
         lawful_spans = [m.span() for m in self.ruleset.lawful.finditer(norm.text)]
-        risk_context = any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES)
         verdict = combine(
             Signals(
                 rule_levels=rule_levels,
-                pattern_p={p: float(pattern_p[k]) for p, k in self._pattern_index.items()},
+                pattern_p=probs,
                 level_p={lvl: float(level_p[k]) for k, lvl in enumerate(RISK_LEVELS)},
                 lawful=bool(lawful_spans),
-                risk_context=risk_context,
+                risk_context=any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES),
                 aware=bool(self.ruleset.aware.search(norm.text)),
                 decisive=frozenset(h.pattern for h in hits if h.decisive),
+                service=bool(self.ruleset.service.search(norm.text)),
+                rule_names=rule_names,
+                model_evidence=frozenset(model_spans),
             )
         )
 
-        matches = []
-        for pattern, confidence in verdict.confidences.items():
+        evidence: dict[str, tuple[list, str]] = {}
+        for pattern in verdict.confidences:
             spans = [s for h in hits if h.pattern == pattern for s in h.spans]
-            via = "rules+model" if spans and pattern_p[self._pattern_index[pattern]] >= 0.5 else "rules"
-            if not spans:
-                spans = self._model_evidence(norm.text, pattern, idx, vals)
-                via = "model"
-            if not spans:
-                continue  # a pattern we cannot point at in the person's words is not shown
-            matches.append(
-                PatternMatch(pattern, confidence, merge_spans(norm.span_to_original(a, b) for a, b in spans), via)
-            )
+            if spans:
+                evidence[pattern] = (spans, "rules+model" if probs[pattern] >= 0.5 else "rules")
+            elif spans := model_spans.get(pattern) or self._model_evidence(norm.text, pattern, idx, vals):
+                evidence[pattern] = (spans, "model")
+        # A pattern we cannot point at in the person's words is not shown, and cannot hold up a high verdict.
+        verdict = without(verdict, set(verdict.confidences) - set(evidence))
+        matches = tuple(
+            PatternMatch(p, c, merge_spans(norm.span_to_original(a, b) for a, b in evidence[p][0]), evidence[p][1])
+            for p, c in verdict.confidences.items()
+        )
         return Assessment(
             text=text,
             risk_level=verdict.level,
             score=verdict.score,
-            patterns=tuple(matches),
+            patterns=matches,
             lawful_evidence=merge_spans(norm.span_to_original(a, b) for a, b in lawful_spans),
             note=LEVELS[verdict.level].note,
+            reasons=verdict.reasons,
         )
 
     def _model_evidence(self, norm_text: str, pattern: str, idx: np.ndarray, vals: np.ndarray, top: int = 3):

@@ -73,3 +73,24 @@ def format_report(figures: dict) -> str:
         for name in names:
             lines.append(f"{name:<28}{per[(name, 'tp')]:>5}{per[(name, 'fp')]:>5}{per[(name, 'fn')]:>5}")
     return "\n".join(lines)
+
+
+def genre_table(items: list[Labelled], genres: dict[str, str], predicted: dict[str, dict]) -> str:
+    """Per genre: how many texts, and the share judged high, medium and low (the open-world view).
+
+    For labelled scam texts the high share is their recall; for everyday texts it is the false alarm rate.
+    """
+    by_genre: dict[str, list[Labelled]] = {}
+    for r in items:
+        by_genre.setdefault(genres.get(r.id, "?"), []).append(r)
+    lines = [f"{'genre':<22}{'n':>6}{'label':>8}{'high':>8}{'medium':>8}{'low':>8}  named when high"]
+    for genre, rows in sorted(by_genre.items()):
+        got = Counter(predicted[r.id]["risk_level"] for r in rows)
+        named = sum(1 for r in rows if predicted[r.id]["risk_level"] == "high" and predicted[r.id]["patterns"])
+        labels = "/".join(sorted({r.risk for r in rows}))
+        share = {lvl: got[lvl] / len(rows) for lvl in RISK_LEVELS}
+        lines.append(
+            f"{genre:<22}{len(rows):>6}{labels:>8}{share['high']:>8.1%}{share['medium']:>8.1%}{share['low']:>8.1%}"
+            f"  {named}/{got['high']}"
+        )
+    return "\n".join(lines)

@@ -20,6 +20,7 @@ PATTERN_IDS: tuple[str, ...] = (
     "fake-authority",
     "gift-qr-lure",
     "excessive-authorization",
+    "money-transfer-fraud",
 )
 
 
@@ -51,6 +52,8 @@ class Assessment:
     # Spans of lawful-context cues (bank counter, 12306 …) that lowered the risk.
     lawful_evidence: tuple[tuple[int, int], ...] = field(default=())
     note: str = ""
+    # Why the verdict is what it is (checker/analysis/scoring.py): rules, caps, the classifier.
+    reasons: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:
         """The assessment contract of shared/taxonomy.md (without the request id)."""
@@ -68,4 +71,5 @@ class Assessment:
             ],
             "lawful_evidence": [list(span) for span in self.lawful_evidence],
             "note": self.note,
+            "reasons": list(self.reasons),
         }

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from checker.analysis import assess, model
-from checker.analysis.evaluation import Labelled, format_report, score
+from checker.analysis.evaluation import Labelled, format_report, genre_table, score
 
 
 class Command(BaseCommand):
@@ -15,33 +15,52 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", type=Path)
+        parser.add_argument("file", nargs="*", type=Path, help="labelled JSON Lines files (risk or label, patterns)")
         parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on content/training/")
-        parser.add_argument("--show", action="store_true", help="list the texts judged wrongly")
+        parser.add_argument(
+            "--show", action="store_true", help="list the texts judged wrongly, with the verdict's reasons"
+        )
+        parser.add_argument(
+            "--by-genre",
+            action="store_true",
+            help="also a table per genre (the records' genre field, or the file name)",
+        )
 
-    def handle(self, *args, file=None, cv=0, show=False, **options):
+    def handle(self, *args, file=(), cv=0, show=False, by_genre=False, **options):
+        genres: dict[str, str] = {}
         if cv:
             items, predicted = self._cross_validate(cv)
         elif file:
-            items = self._read(file)
+            items = []
+            for path in file:
+                items += self._read(path, genres)
             predicted = {r.id: assess(r.text).to_dict() for r in items}
         else:
-            raise CommandError("give a labelled FILE.jsonl, or --cv K")
+            raise CommandError("give labelled FILE.jsonl files, or --cv K")
         self.stdout.write(format_report(score(items, predicted)))
+        if by_genre:
+            self.stdout.write(genre_table(items, genres, predicted))
         if show:
             for r in items:
                 got = predicted[r.id]
                 ids = sorted(p["id"] for p in got["patterns"])
                 if got["risk_level"] != r.risk or (r.risk == "high" and set(ids) != set(r.patterns)):
-                    self.stdout.write(f"  {r.risk}->{got['risk_level']} {sorted(r.patterns)}->{ids}: {r.text}")
+                    reasons = "; ".join(got.get("reasons", []))
+                    self.stdout.write(
+                        f"  {r.risk}->{got['risk_level']} {sorted(r.patterns)}->{ids} [{reasons}]: {r.text}"
+                    )
 
-    def _read(self, path: Path) -> list[Labelled]:
+    def _read(self, path: Path, genres: dict[str, str]) -> list[Labelled]:
         items = []
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 try:
                     raw = json.loads(line)
-                    items.append(Labelled(str(raw["id"]), raw["text"], raw["risk"], tuple(raw.get("patterns", []))))
+                    # Ids are made unique per file, so several files can be measured together.
+                    rid = f"{path.stem}:{raw['id']}"
+                    risk = raw["risk"] if "risk" in raw else raw["label"]
+                    items.append(Labelled(rid, raw["text"], risk, tuple(raw.get("patterns", []))))
+                    genres[rid] = raw.get("genre") or path.stem
                 except (ValueError, KeyError) as exc:
                     raise CommandError(f"{path}:{n}: not a labelled record ({exc})") from None
         return items
