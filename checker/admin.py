@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from checker.models import Feedback, Result
+
+
+def reasons_html(result: Result) -> str:
+    """The verdict's reasons (checker/analysis/scoring.py), one per line, so a reviewer sees what decided it."""
+    reasons = result.assessment.get("reasons") or ["（这条结果保存时还没有记录理由）"]
+    return format_html_join("", "<div>{}</div>", ((r,) for r in reasons))
 
 
 class FeedbackInline(admin.TabularInline):
@@ -21,7 +27,7 @@ class ResultAdmin(admin.ModelAdmin):
     list_filter = ("risk_level", "created_at")
     date_hierarchy = "created_at"
     # No token or delete hash on screen: staff do not need the public handle to review.
-    fields = ("created_at", "risk_level", "redacted_text", "assessment", "redactions", "public_page")
+    fields = ("created_at", "risk_level", "redacted_text", "reasons", "assessment", "redactions", "public_page")
     readonly_fields = fields
     inlines = [FeedbackInline]
 
@@ -35,6 +41,10 @@ class ResultAdmin(admin.ModelAdmin):
     @admin.display(description="反馈数")
     def feedback_count(self, obj: Result) -> int:
         return obj.feedback.count()
+
+    @admin.display(description="判断的理由")
+    def reasons(self, obj: Result) -> str:
+        return reasons_html(obj)
 
     @admin.display(description="公开页面")
     def public_page(self, obj: Result) -> str:
@@ -65,6 +75,10 @@ class FeedbackAdmin(admin.ModelAdmin):
     @admin.display(description="被反馈的文字（已隐去号码）")
     def result_text(self, obj: Feedback) -> str:
         return obj.result.redacted_text
+
+    @admin.display(description="判断的理由")
+    def result_reasons(self, obj: Feedback) -> str:
+        return reasons_html(obj.result)
 
     @admin.display(description="当时的判断")
     def result_assessment(self, obj: Feedback) -> dict:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils.html import escape
 
 from checker.models import Feedback, Result
 from checker.privacy import PLACEHOLDER
@@ -314,6 +315,17 @@ def test_feedback_is_listed_in_the_admin_for_review(client, admin_client, settin
     detail = admin_client.get(f"/{settings.ADMIN_PATH}checker/feedback/{feedback.pk}/change/")
     assert detail.status_code == 200
     assert admin_client.get(f"/{settings.ADMIN_PATH}checker/result/").status_code == 200
+
+
+def test_the_admin_shows_the_verdicts_reasons_next_to_feedback(client, admin_client, settings):
+    url = post_check(client, HIGH)["Location"]
+    client.post(f"{url}/feedback", {"comment": "不对"})
+    feedback = Feedback.objects.get()
+    reasons = feedback.result.assessment["reasons"]
+    assert reasons
+    html = admin_client.get(f"/{settings.ADMIN_PATH}checker/feedback/{feedback.pk}/change/").content.decode()
+    assert "判断的理由" in html
+    assert all(escape(r) in html for r in reasons)
 
 
 def test_the_htmx_result_is_kept_out_of_the_browser_history_cache(client):
