@@ -77,6 +77,31 @@ def test_no_benchmark_text_is_in_the_training_corpus():
         assert not training & held_out, path.name
 
 
+def test_no_training_example_is_a_near_copy_of_a_held_out_text():
+    # Writers of training and held-out texts worked apart; character trigram overlap above one half
+    # would mean one was written from the other.
+    from collections import defaultdict
+
+    from checker.analysis.model import load_training_examples
+
+    def grams(text: str) -> set[str]:
+        compact = "".join(text.split())
+        return {compact[i : i + 3] for i in range(len(compact) - 2)}
+
+    held_out = [grams(json.loads(line)["text"]) for path in OPENWORLD.parent.glob("**/*.jsonl") for line in path.open()]
+    index = defaultdict(set)
+    for k, g in enumerate(held_out):
+        for gram in g:
+            index[gram].add(k)
+    for example in load_training_examples():
+        g = grams(example.text)
+        shared = defaultdict(int)
+        for gram in g:
+            for k in index.get(gram, ()):
+                shared[k] += 1
+        assert all(n / len(g | held_out[k]) <= 0.5 for k, n in shared.items()), example.text
+
+
 @pytest.mark.parametrize(
     "text",
     [
