@@ -39,8 +39,10 @@ THRESHOLDS = {
     # The classifier names a pattern on its own (with evidence) at this probability: as medium…
     "model_medium": 0.65,
     # …and as high when it is sure of it, and the level model gives high at least this much.
-    "model_high": 0.9,
-    "model_high_level": 0.5,
+    "model_high": 0.8,
+    "model_high_level": 0.3,
+    # Without a risk context (payment, a stranger, a hand-over, renting, a job) it must be surer still.
+    "model_high_alone": 0.98,
     # A pattern found by a rule is reported at this confidence.
     "report": 0.5,
 }
@@ -118,7 +120,8 @@ def combine(s: Signals) -> Verdict:
             high_by[p] = f"high rule: {name} ({p}), classifier support {support:.2f}"
     if not high_by and not capped and p_high >= t["model_high_level"]:
         for p, prob in s.pattern_p.items():
-            if prob >= t["model_high"] and p not in rules and has_evidence(p):
+            sure = t["model_high"] if s.risk_context else t["model_high_alone"]
+            if prob >= sure and p not in rules and has_evidence(p):
                 high_by[p] = f"classifier: {p} {prob:.2f}, level high {p_high:.2f}"
 
     medium_by: dict[str, str] = {}
