@@ -31,6 +31,7 @@ SUPERSEDED = {
     ("cybersecurity-law", "第四十四条"): "第四十六条",
     ("cybersecurity-law", "第六十四条"): "第七十一条",
     ("cybersecurity-law", "第七十六条"): "第七十八条",
+    ("public-security-law", "第四十二条"): "第五十条",
     ("public-security-law", "第四十九条"): "第五十八条",
     ("public-security-law", "第五十一条"): "第六十二条",
     ("public-security-law", "第五十二条"): "第六十三条",
@@ -136,7 +137,9 @@ def test_renumbered_articles_record_the_known_renumbering():
     for law in get_laws().values():
         for article in law.articles:
             if article.renumbered_from:
-                assert SUPERSEDED[(law.key, article.renumbered_from)] == article.key
+                # Renumbering moves whole articles; a quoted paragraph keeps its 款 after the new number.
+                new = SUPERSEDED[(law.key, article.renumbered_from)]
+                assert article.key == new or article.key.startswith(new + "第"), article.key
                 assert article.renumbered_since.isoformat() == "2026-01-01"
 
 
@@ -173,6 +176,70 @@ def test_the_person_as_possible_offender_is_covered_where_it_applies():
     fake = {(r.law.key, r.article.key) for r in get_pattern("fake-authority").refs_for("fraudster")}
     assert {("criminal-law", "第二百六十六条"), ("criminal-law", "第二百七十九条")} <= fake
     assert ("public-security-law", "第六十二条") in fake
+
+
+def test_consequences_use_the_law_s_own_conditions():
+    # 反电信网络诈骗法第三十一条第二款 says the measures 可以 be taken, and freezing is not one of them;
+    # 第四十四条 detains only 情节严重. A page that says more than the article misleads.
+    overstated = ("会被记入信用记录", "会被冻结", "被冻结、限制", "也会被罚款、拘留")
+    for pattern in get_patterns().values():
+        for text in pattern.consequences + tuple(ref.why for ref in pattern.legal_refs):
+            for phrase in overstated:
+                assert phrase not in text, f"{pattern.id}: {text}"
+    for pattern_id in ("card-account-rental", "paid-account-registration"):
+        refs = {r.article.key: r.why for r in get_pattern(pattern_id).legal_refs if r.law.key == "anti-fraud-law"}
+        assert "可以" in refs["第三十一条第二款"] and "申诉" in refs["第三十一条第二款"], pattern_id
+
+
+def test_each_citation_the_audit_asked_for_is_in_place():
+    def cited(pattern_id):
+        return {(r.law.key, r.article.key) for r in get_pattern(pattern_id).legal_refs}
+
+    assert {("pipl", "第十五条"), ("pipl", "第十六条")} <= cited("excessive-authorization")
+    assert ("criminal-law", "第三百一十二条第一款") in cited("card-account-rental")
+    assert ("anti-fraud-law", "第二十条") in cited("money-transfer-fraud")
+    assert {("civil-code", "第一千零一十九条第一款"), ("public-security-law", "第五十条第一款")} <= cited(
+        "fake-authority"
+    )
+
+
+def test_cases_quote_their_seed_faithfully():
+    # The seed says 完成人脸识别、短信验证; nobody "reported a code" to anyone.
+    for pattern_id in ("paid-account-registration", "nominee-registration"):
+        for case in get_pattern(pattern_id).cases:
+            if case.source.seed == "001_f1d87565b0635607.txt":
+                assert "人脸识别" in case.summary and "短信验证" in case.summary
+                assert "报了验证码" not in case.summary
+
+
+def test_the_koala_credit_report_is_dated_2019():
+    # shared/seeds/003: "今年 4 月" after the 2018 arrests, and "去年 3 月" for the 2018 Facebook leak.
+    for pattern_id in ("personal-data-trade", "fake-authority"):
+        for case in get_pattern(pattern_id).cases:
+            if case.source.seed == "003_cd7e76e578c03cea.txt":
+                assert case.year == 2019, pattern_id
+
+
+def test_pattern_titles_use_plain_words():
+    for pattern in get_patterns().values():
+        for jargon in ("索权", "授权"):
+            assert jargon not in pattern.title, pattern.id
+
+
+def test_left_out_texts_are_named_in_the_registry_notes():
+    notes = yaml.safe_load((CONTENT / "laws.yaml").read_text())["notes"]
+    assert any("联合惩戒办法" in note["about"] for note in notes)
+    quoted_names = {law["name"] for law in raw_laws().values()}
+    for note in notes:
+        assert not any(name in note["about"] for name in quoted_names), note["about"]
+
+
+def test_a_misspelt_field_in_the_registry_notes_is_reported(content_copy):
+    path = content_copy / "laws.yaml"
+    edit_yaml(path, lambda d: d["notes"][0].update(reason="多写了一个字段"))
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    assert caught.value.path == path
 
 
 def test_every_registry_article_is_cited_somewhere():

@@ -71,6 +71,32 @@ def test_the_laws_page_says_when_an_article_was_renumbered(client):
     assert "《中华人民共和国治安管理处罚法》（2025年修订）" in html
 
 
+def test_the_laws_page_shows_no_editor_notes(client):
+    html = client.get("/laws/").content.decode()
+    for law in get_laws().values():
+        for article in law.articles:
+            if article.note:
+                assert article.note not in html, f"{law.key} {article.key}"
+    assert "应引用本条" not in html
+
+
+def test_the_laws_page_quotes_both_paragraphs_of_id_card_law_17(client):
+    html = client.get("/laws/").content.decode()
+    section = html.split('id="id-card-law-第十七条"', 1)[1].split("</article>", 1)[0]
+    assert "<p>伪造、变造的居民身份证和骗领的居民身份证，由公安机关予以收缴。</p>" in section
+    assert "这段文字自2004年1月1日起施行" in section
+
+
+def test_the_report_page_describes_the_self_checks_as_they_work(client):
+    html = client.get("/report/").content.decode()
+    section = html.split('id="channel-yizhengtongcha"', 1)[1].split("</article>", 1)[0]
+    for text in ("10699000", "48小时", "24小时内只能查一次", "身份证号码后六位", "工信部反诈专班", "网上营业厅"):
+        assert text in section, text
+    section = html.split('id="channel-yijianchaka"', 1)[1].split("</article>", 1)[0]
+    for text in ("银联卡", "参加这项服务的银行", "没有登记手机号", "无卡支付"):
+        assert text in section, text
+
+
 def test_the_report_page_lists_the_channels_and_self_checks(client):
     response = client.get("/report/")
     assert response.status_code == 200
