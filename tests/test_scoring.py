@@ -65,8 +65,10 @@ def test_lawful_context_does_not_excuse_payment_to_a_stranger():
 
 def test_the_pattern_classifier_sure_of_a_pattern_it_can_point_at_can_make_a_text_high():
     sure = {"low": 0.05, "medium": 0.1, "high": 0.85}
-    v = combine(signals(pattern_p={"gift-qr-lure": 0.95}, level_p=sure))
+    v = combine(signals(pattern_p={"gift-qr-lure": 0.95}, level_p=sure, risk_context=True))
     assert v.level == "high"
+    # Without a risk context in the text the classifier has to be surer still.
+    assert combine(signals(pattern_p={"gift-qr-lure": 0.95}, level_p=sure)).level != "high"
     assert "gift-qr-lure" in v.confidences
     assert any("classifier" in r for r in v.reasons)
 

@@ -16,7 +16,7 @@ from checker.analysis.contentfile import ContentError
 from checker.analysis.types import PATTERN_IDS
 
 # Cue groups the engine's code reads by name (risk context): the content must define them.
-CODE_CUES = ("commission", "stranger", "handover", "rent", "job")
+CODE_CUES = ("commission", "stranger", "handover", "rent", "job", "upfront_fee")
 # A group item shaped like this is a cue name; anything else is a regular expression. A literal
 # English word is written as a group, "(app)", so a misspelt cue name can never pass as a literal.
 _CUE_NAME = re.compile(r"[a-z][a-z0-9_]*")

@@ -41,7 +41,7 @@ THRESHOLDS = {
     # …and as high when it is sure of it, and the level model gives high at least this much.
     "model_high": 0.8,
     "model_high_level": 0.3,
-    # Without a risk context (payment, a stranger, a hand-over, renting, a job) it must be surer still.
+    # Without a risk context (payment, a fee up front, a stranger, a hand-over, renting, a job) it must be surer still.
     "model_high_alone": 0.98,
     # A pattern found by a rule is reported at this confidence.
     "report": 0.5,
