@@ -56,8 +56,8 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_display = ("created_at", "reviewed", "comment_excerpt", "risk_level")
     list_filter = ("reviewed", "created_at", "result__risk_level")
     list_editable = ("reviewed",)
-    fields = ("created_at", "comment", "reviewed", "result_text", "result_assessment", "public_page")
-    readonly_fields = ("created_at", "comment", "result_text", "result_assessment", "public_page")
+    fields = ("created_at", "comment", "reviewed", "result_text", "result_reasons", "result_assessment", "public_page")
+    readonly_fields = ("created_at", "comment", "result_text", "result_reasons", "result_assessment", "public_page")
     list_select_related = ("result",)
     actions = ["mark_reviewed"]
 
