@@ -25,9 +25,7 @@ def test_the_model_meets_the_bar_on_the_held_out_sets(name):
         raw = json.loads(line)
         items.append(Labelled(raw["id"], raw["text"], raw["risk"], tuple(raw["patterns"])))
     figures = score(items, {r.id: assess(r.text).to_dict() for r in items})
-    # High recall was held to 0.90 before a high verdict had to name a pattern with evidence (issue 13);
-    # holdout5 now reads 0.878. The bar below guards that figure; the README lists the gap.
-    assert figures["high_recall"] >= 0.85
+    assert figures["high_recall"] >= 0.90
     assert figures["low_judged_high"] <= 0.05
     assert figures["level_accuracy"] >= 0.80
     assert figures["pattern_f1"] >= 0.80

@@ -2,8 +2,8 @@
 
 The benchmark in tests/data/openworld/ was written separately from the training data, by writers who
 saw neither it nor the engine; it is never trained on. Each genre is held to its own bar, so a fix for
-one genre cannot hide a regression in another. Where a bar is looser than the issue's target (high
-≤ 1 %, medium ≤ 10 %, scam recall ≥ 0.90, pattern F1 ≥ 0.85), the README says so and by how much.
+one genre cannot hide a regression in another: at most 1 % judged high and 10 % judged medium; scam
+texts caught with high recall ≥ 0.90 and pattern F1 ≥ 0.85 (the issue's targets).
 """
 
 import json
@@ -20,15 +20,18 @@ from checker.analysis.evaluation import Labelled, score
 OPENWORLD = Path(__file__).parent / "data" / "openworld"
 # genre → (most judged high, most judged medium), as shares of the genre's texts.
 EVERYDAY_BARS = {
-    "chat": (0.015, 0.10),
-    "customer-service": (0.015, 0.10),
-    "jobs": (0.01, 0.10),
-    "listings": (0.015, 0.10),
-    "marketing-sms": (0.01, 0.10),
-    "news": (0.01, 0.10),
-    "official": (0.05, 0.12),
-    "privacy": (0.015, 0.10),
-    "service-sms": (0.01, 0.10),
+    genre: (0.01, 0.10)
+    for genre in (
+        "chat",
+        "customer-service",
+        "jobs",
+        "listings",
+        "marketing-sms",
+        "news",
+        "official",
+        "privacy",
+        "service-sms",
+    )
 }
 
 
@@ -57,7 +60,7 @@ def test_scam_texts_from_public_reports_are_caught_and_named():
     rows = records("scams")
     items = [Labelled(r["id"], r["text"], r["risk"], tuple(r["patterns"])) for r in rows]
     figures = score(items, {r.id: assess(r.text).to_dict() for r in items})
-    assert figures["high_recall"] >= 0.78
+    assert figures["high_recall"] >= 0.90
     assert figures["pattern_f1"] >= 0.85
 
 

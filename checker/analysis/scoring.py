@@ -35,7 +35,7 @@ THRESHOLDS = {
     # …and at or above which a medium signal alone is not medium either;
     "medium_veto_low": 0.75,
     # in a warning or a service's own message, a rule's words are medium only below this p(low).
-    "warning_medium_veto_low": 0.5,
+    "warning_medium_veto_low": 0.25,
     # The classifier names a pattern on its own (with evidence) at this probability: as medium…
     "model_medium": 0.65,
     # …and as high when it is sure of it, and the level model gives high at least this much.
