@@ -89,12 +89,18 @@ def _pattern_details(pattern_id: str, absolute: Callable[[str], str]) -> dict[st
 
 
 def check_response(
-    redaction: Redaction, assessment: Assessment, *, absolute: Callable[[str], str], share_url: str | None = None
+    redaction: Redaction,
+    assessment: Assessment,
+    *,
+    absolute: Callable[[str], str],
+    share_url: str | None = None,
+    delete_key: str | None = None,
 ) -> dict[str, Any]:
     """The body of a successful check.
 
     ``absolute`` turns a path into a full URL (``request.build_absolute_uri``), so a partner can
-    link to pattern pages from its own site. ``share_url`` is given only when the result was saved.
+    link to pattern pages from its own site. ``share_url`` and ``delete_key`` are given only when
+    the result was saved; the key is in this one answer only, as the form shows it once.
     """
     body = assessment.to_dict()
     body["patterns"] = [{**match, **_pattern_details(match["id"], absolute)} for match in body["patterns"]]
@@ -104,4 +110,6 @@ def check_response(
     body["saved"] = share_url is not None
     if share_url is not None:
         body["url"] = share_url
+        if delete_key is not None:
+            body["delete_key"] = delete_key
     return body

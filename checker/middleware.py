@@ -1,9 +1,11 @@
-"""Turns a missing or stale model into a clear 503 instead of a crash on a request."""
+"""Turns a missing or stale model, or an unreachable database, into a clear 503 instead of a crash."""
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -31,3 +33,66 @@ class ModelUnavailableMiddleware:
             response = render(request, "503.html", {"message": MESSAGE}, status=503)
         response["Retry-After"] = "60"
         return response
+
+
+DATABASE_MESSAGE = "保存的体检结果暂时打不开，请过几分钟再试。新的体检不受影响，可以照常使用。"
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or unreachable is a 503 with a kind page, not a 500.
+
+    Checks already survive it (the verdict comes back marked "not saved"); this covers what needs
+    the database itself: share pages, feedback and delete.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        # The class only: a database error's message can quote the SQL parameters.
+        log.warning("database unavailable (%s) on %s", exception.__class__.__name__, route_of(request))
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"error": "database_unavailable", "message": DATABASE_MESSAGE}, status=503)
+        else:
+            response = render(request, "503.html", {"message": DATABASE_MESSAGE}, status=503)
+        response["Retry-After"] = "30"
+        return response
+
+
+def route_of(request: HttpRequest) -> str:
+    """The route's pattern, never the path: a share path carries its token (``r/<slug:token>``)."""
+    match = getattr(request, "resolver_match", None)
+    return match.route if match is not None else "?"
+
+
+TOO_LARGE_MESSAGE = "提交的内容太大了。请只粘贴对方发来的文字，不要附带文件。"
+
+
+class BoundedBodyMiddleware:
+    """Any body longer than DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 before anything reads it.
+
+    Django bounds form fields and ``request.body`` by that setting but not the file parts of a
+    multipart form, which it would spool to disk whatever their size; no route here takes a file.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from checker.api import too_large
+
+            error = too_large()
+            return JsonResponse(error.to_dict(), status=413, json_dumps_params={"ensure_ascii": False})
+        return render(request, "413.html", {"message": TOO_LARGE_MESSAGE}, status=413)

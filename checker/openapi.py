@@ -82,6 +82,14 @@ def _schemas() -> dict[str, Any]:
                 "description": "Whether the result was stored: asked for, and the database was up.",
             },
             "url": {"type": "string", "format": "uri", "description": "The shareable result page; only when saved."},
+            "delete_key": {
+                "type": "string",
+                "description": (
+                    "Only when saved, and only in this answer (the server keeps just its hash): lets the "
+                    "person delete the result before it expires, by posting `key=<delete_key>` as a form to "
+                    "`/widget/r/{token}/delete`, where `{token}` is the last part of `url`."
+                ),
+            },
         },
         required=["risk_level", "score", "patterns", "lawful_evidence", "note", "text", "redactions", "saved"],
     )
@@ -99,6 +107,8 @@ def _schemas() -> dict[str, Any]:
                     "rate_limited",
                     "method_not_allowed",
                     "model_unavailable",
+                    "database_unavailable",
+                    "bad_request",
                 ]
             },
             "message": {"type": "string", "description": "For a person, in Chinese."},

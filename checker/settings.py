@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "checker.middleware.BoundedBodyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "checker.middleware.ModelUnavailableMiddleware",
+    "checker.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "checker.urls"
@@ -84,12 +86,30 @@ DATABASE_URL = env_url(
     schemes=("sqlite", "postgres", "postgresql"),
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# An unreachable or stuck PostgreSQL must cost a request seconds, not the whole worker timeout.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 5, minimum=0)  # seconds; 0 = none
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+REDIS_TIMEOUT = 0.2  # seconds, to connect and for each reply
 if REDIS_URL:
     # Shared by every app server, so rate limits hold across the whole fleet.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails soft (checker/cache.py): Redis down or frozen lifts the rate limit, with a warning, rather
+    # than failing checks; the short timeouts bound what a frozen Redis costs a request.
+    CACHES = {
+        "default": {
+            "BACKEND": "checker.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -169,7 +189,9 @@ CHECKER_MAX_CHARS = env_int("CHECKER_MAX_CHARS", 5000, minimum=100)
 RESULT_RETENTION_DAYS = env_int("RESULT_RETENTION_DAYS", 180, minimum=1)
 RATELIMIT_CHECKS = env_str("RATELIMIT_CHECKS", "30/m")
 # Behind a load balancer every request comes from its address; limit by the client it reports.
+# PROXY_HOPS is how many proxies of ours append to X-Forwarded-For (a CDN before the balancer: 2).
 RATELIMIT_IP_META_KEY = "checker.client_ip.client_ip" if BEHIND_PROXY else None
+PROXY_HOPS = env_int("DJANGO_PROXY_HOPS", 1, minimum=1)
 # django-ratelimit's other settings at their defaults, spelled out: a setting it looks up and does not
 # find costs a raised exception in every rate-limited request.
 RATELIMIT_ENABLE = True
@@ -178,15 +200,24 @@ RATELIMIT_CACHE_PREFIX = "rl:"
 RATELIMIT_HASH_ALGORITHM = hashlib.sha256
 RATELIMIT_IPV4_MASK = 32
 RATELIMIT_IPV6_MASK = 64
-RATELIMIT_FAIL_OPEN = False  # a cache outage refuses checks rather than lifting the limit
+# A cache outage lifts the limit (with a warning, checker/cache.py) rather than refusing every check.
+RATELIMIT_FAIL_OPEN = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# No route takes a file; a multipart body over the limit is refused whole (checker/middleware.py),
+# and what is under it stays in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # Submitted text must never reach a log: Django's request logger records only method, path and
 # status, and nothing here logs bodies.
+# Share tokens neither: the loggers that name request paths log the route instead (checker/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_share_tokens": {"()": "checker.logs.NoShareTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_share_tokens"]}},
+    "loggers": {
+        name: {"filters": ["no_share_tokens"]} for name in ("django.request", "django.server", "gunicorn.access")
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from checker.views import api, pages, results, widget
+from checker.views import api, errors, pages, results, widget
 from checker.views import content as content_views
 
 urlpatterns = [
@@ -28,3 +28,5 @@ urlpatterns = [
 ]
 
 handler404 = results.not_found
+handler400 = errors.bad_request
+handler500 = errors.server_error

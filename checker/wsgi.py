@@ -6,4 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checker.settings")
 
-application = get_wsgi_application()
+from checker.bodies import ChunkedBodies  # noqa: E402 - needs the settings module named first
+
+# Chunked bodies get a length before Django reads them (checker/bodies.py).
+application = ChunkedBodies(get_wsgi_application())

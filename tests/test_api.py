@@ -88,6 +88,15 @@ def test_with_save_the_redacted_result_is_stored_and_its_share_page_opens(client
     assert client.get(f"/r/{result.token}").status_code == 200
 
 
+def test_a_saved_api_check_returns_its_delete_key_once_and_the_key_deletes(client):
+    body = post_json(client, {"text": HIGH, "save": True}).json()
+    result = Result.objects.get()
+    assert body["delete_key"] and body["delete_key"] != result.delete_key_hash
+    assert "delete_key" not in post_json(client, {"text": HIGH}).json()
+    client.post(f"/r/{result.token}/delete", {"key": body["delete_key"]})
+    assert not Result.objects.filter(pk=result.pk).exists()
+
+
 def test_with_the_database_down_a_save_still_returns_the_verdict_marked_unsaved(client, monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("down")

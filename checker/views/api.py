@@ -60,10 +60,14 @@ def check(request: HttpRequest) -> JsonResponse:
     except CheckError as error:
         return _error(ApiError(error.status, error.code, error.message))
     # With the database down the verdict still comes back, only without a url. The delete key is
-    # dropped: a partner's user has no page to use it on; the result expires.
+    # returned once, as the form shows it once, so a partner can offer its user the deletion.
     share_url = request.build_absolute_uri(outcome.result.get_absolute_url()) if outcome.saved else None
     body = check_response(
-        outcome.redaction, outcome.assessment, absolute=request.build_absolute_uri, share_url=share_url
+        outcome.redaction,
+        outcome.assessment,
+        absolute=request.build_absolute_uri,
+        share_url=share_url,
+        delete_key=outcome.delete_key,
     )
     return _json(body)
 
