@@ -47,6 +47,9 @@ def test_a_rule_the_classifier_does_not_support_does_not_make_the_text_high_alon
 
 def test_a_warning_about_a_scheme_keeps_a_rule_hit_below_high():
     v = combine(signals({"face-data-request": "high"}, {"face-data-request": 0.6}, UNSURE, aware=True))
+    assert v.level == "low"  # a warning's words alone are no signal while the level model is unsure
+    leaning = {"low": 0.1, "medium": 0.4, "high": 0.5}
+    v = combine(signals({"face-data-request": "high"}, {"face-data-request": 0.6}, leaning, aware=True))
     assert v.level == "medium"
 
 
