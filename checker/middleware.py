@@ -27,12 +27,7 @@ class ModelUnavailableMiddleware:
             return None
         # The operator needs the reason (it names the command to run); the visitor does not.
         log.error("model unavailable: %s", exception)
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"error": "model_unavailable", "message": MESSAGE}, status=503)
-        else:
-            response = render(request, "503.html", {"message": MESSAGE}, status=503)
-        response["Retry-After"] = "60"
-        return response
+        return unavailable(request, "model_unavailable", MESSAGE, retry_after=60)
 
 
 DATABASE_MESSAGE = "保存的体检结果暂时打不开，请过几分钟再试。新的体检不受影响，可以照常使用。"
@@ -56,12 +51,17 @@ class DatabaseUnavailableMiddleware:
             return None
         # The class only: a database error's message can quote the SQL parameters.
         log.warning("database unavailable (%s) on %s", exception.__class__.__name__, route_of(request))
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"error": "database_unavailable", "message": DATABASE_MESSAGE}, status=503)
-        else:
-            response = render(request, "503.html", {"message": DATABASE_MESSAGE}, status=503)
-        response["Retry-After"] = "30"
-        return response
+        return unavailable(request, "database_unavailable", DATABASE_MESSAGE, retry_after=30)
+
+
+def unavailable(request: HttpRequest, code: str, message: str, *, retry_after: int) -> HttpResponse:
+    """A 503 with a kind message: JSON on the API, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"error": code, "message": message}, status=503)
+    else:
+        response = render(request, "503.html", {"message": message}, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def route_of(request: HttpRequest) -> str:
