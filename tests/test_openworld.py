@@ -124,12 +124,25 @@ def test_named_mechanisms_keep_ordinary_texts_low(text):
     "text,pattern",
     [
         ("在吗？急用钱，借我1000", "money-transfer-fraud"),
+        ("我换号了，有事找你帮忙", "money-transfer-fraud"),
         ("一个APP要读取通讯录，不给就不能用", "excessive-authorization"),
     ],
 )
 def test_the_taxonomys_medium_examples_stay_medium(text, pattern):
     result = assess(text)
     assert result.risk_level == "medium"
+    assert pattern in {p.id for p in result.patterns}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "个税App注册时要刷脸认证，我按提示在App里自己做了人脸识别。",
+        "下载国家反诈中心App，用手机号注册，再按提示完成实名认证和人脸识别。",
+    ],
+)
+def test_official_apps_own_real_name_steps_are_low(text):
+    assert assess(text).risk_level == "low"
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,8 @@ def combine(s: Signals) -> Verdict:
     reported = {p: conf[p] for p in high_by} if level == "high" else {}
     if level != "low":
         reported |= {p: c for p, c in conf.items() if (p in rules or p in found) and c >= t["report"]}
+        # A medium rule is the hint itself ("在吗？急用钱" → verify first): named even at low confidence.
+        reported |= {p: conf[p] for p in medium_by if s.rule_levels.get(p) == "medium"}
     reported = dict(sorted(reported.items(), key=lambda kv: -kv[1]))
 
     lo, hi = BANDS[level]
