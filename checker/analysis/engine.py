@@ -74,7 +74,10 @@ class Engine:
             if p not in rule_levels and prob >= THRESHOLDS["model_medium"]
             if (spans := self._model_evidence(norm.text, p, idx, vals))
         }
-        lawful_spans = [m.span() for m in self.ruleset.lawful.finditer(norm.text)]
+        # Context only caps what was found: with no rule hit and no pattern the classifier could name,
+        # the verdict is low whatever the context says, so its (large) expressions are not searched.
+        signal = bool(hits) or max(probs.values()) >= THRESHOLDS["model_medium"]
+        lawful_spans = [m.span() for m in self.ruleset.lawful.finditer(norm.text)] if signal else []
         verdict = combine(
             Signals(
                 rule_levels=rule_levels,
@@ -82,9 +85,9 @@ class Engine:
                 level_p={lvl: float(level_p[k]) for k, lvl in enumerate(RISK_LEVELS)},
                 lawful=bool(lawful_spans),
                 risk_context=any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES),
-                aware=bool(self.ruleset.aware.search(norm.text)),
+                aware=signal and bool(self.ruleset.aware.search(norm.text)),
                 decisive=frozenset(h.pattern for h in hits if h.decisive),
-                service=bool(self.ruleset.service.search(norm.text)),
+                service=signal and bool(self.ruleset.service.search(norm.text)),
                 rule_names=rule_names,
                 model_evidence=frozenset(model_spans),
             )
