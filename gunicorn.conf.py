@@ -1,7 +1,9 @@
 """gunicorn settings: `gunicorn checker.wsgi -c gunicorn.conf.py`.
 
 A missing, stale or corrupt model stops the server at start-up with the reason, instead of every
-worker failing on its first request.
+worker failing on its first request. The master also starts the OCR service (checker/ocr/pool.py)
+before forking the workers, so every worker shares its one bounded pool of CHECKER_OCR_WORKERS
+processes and no worker loads an OCR model.
 """
 
 import multiprocessing
@@ -32,6 +34,20 @@ def on_starting(server):
     except ModelError as exc:
         server.log.error("cannot start: %s", exc)
         raise SystemExit(3) from None
+
+    from checker.ocr import pool
+
+    try:
+        pool.start()
+    except pool.OcrUnavailable as exc:
+        # Text checks still work; screenshots answer 503 until the server is restarted.
+        server.log.error("OCR unavailable: %s", exc)
+
+
+def on_exit(server):
+    from checker.ocr import pool
+
+    pool.stop()
 
 
 def post_worker_init(worker):

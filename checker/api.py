@@ -1,6 +1,7 @@
 """The JSON API for partners: reading a request body defensively, and what a check returns.
 
-A request is ``{"text": "...", "save": false}``. Anything else becomes an :class:`ApiError` with an
+A request is ``{"text": "...", "save": false}``, or a multipart/form-data form with a screenshot in
+``image`` and optional ``text`` and ``save`` fields (:func:`parse_check_form`). Anything else becomes an :class:`ApiError` with an
 HTTP status, a stable ``code`` and a message for a person, never a 500::
 
     >>> parse_check_request(b'{"text": 42}')
@@ -14,13 +15,14 @@ and what redaction removed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
 from checker.analysis import Assessment
+from checker.pipeline import ImageReading
 from checker.presentation import pattern_summary
 from checker.privacy import Redaction
 
@@ -45,12 +47,14 @@ class ApiError(Exception):
 
 @dataclass(frozen=True)
 class CheckRequest:
-    text: str
+    text: str | None
     save: bool = False
+    # A screenshot's bytes (multipart/form-data); the text is then optional.
+    image: bytes | None = field(default=None, repr=False)
 
 
-def too_large() -> ApiError:
-    return ApiError(413, "too_large", f"请求体太大：最多 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} 字节。")
+def too_large(limit: int | None = None) -> ApiError:
+    return ApiError(413, "too_large", f"请求体太大：最多 {limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE} 字节。")
 
 
 def parse_check_request(body: bytes) -> CheckRequest:
@@ -81,6 +85,25 @@ def parse_check_request(body: bytes) -> CheckRequest:
         raise ApiError(400, "wrong_type", "“save” 必须是 true 或 false。")
     # The text itself is checked by the one pipeline (checker/pipeline.py), as the form's is.
     return CheckRequest(text=text, save=save)
+
+
+_SAVE_VALUES = {"true": True, "1": True, "false": False, "0": False, "": False}
+
+
+def parse_check_form(post: Mapping[str, str], image: bytes | None) -> CheckRequest:
+    """A multipart check: ``image``, and optional ``text`` and ``save`` (``true``/``false``). Text alone is JSON."""
+    text = post.get("text") or None
+    if image is None:
+        raise ApiError(400, "missing_image", "缺少 “image”：请把截图放在 multipart 表单的 “image” 字段里。")
+    save = _SAVE_VALUES.get(post.get("save", "").strip().lower())
+    if save is None:
+        raise ApiError(400, "wrong_type", "“save” 必须是 true 或 false。")
+    return CheckRequest(text=text, save=save, image=image)
+
+
+def ocr_details(reading: ImageReading) -> dict[str, Any]:
+    """What was read from the screenshot: its text (screen chrome dropped, numbers redacted) and QR codes."""
+    return {"text": reading.text, "qr": list(reading.qr)}
 
 
 def _pattern_details(pattern_id: str, absolute: Callable[[str], str]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
+from checker.uploads import body_limit
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -26,8 +26,10 @@ class ChunkedBodies:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not environ.get("CONTENT_LENGTH"):
-            # One byte over the limit is enough for Django to refuse it as too large.
-            body = environ["wsgi.input"].read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+            # One byte over the limit is enough for Django to refuse it as too large. A check route's
+            # multipart body may carry a screenshot, and has the larger limit (checker/uploads.py).
+            limit = body_limit(environ.get("PATH_INFO", ""), environ.get("CONTENT_TYPE", ""))
+            body = environ["wsgi.input"].read(limit + 1)
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
         return self.app(environ, start_response)

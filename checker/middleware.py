@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from checker.analysis import ModelError
+from checker.uploads import body_limit
 
 log = logging.getLogger(__name__)
 MESSAGE = "检测服务暂时不可用，请稍后再试。急事请直接拨打 110，咨询请拨打 96110。"
@@ -73,11 +74,15 @@ def route_of(request: HttpRequest) -> str:
 TOO_LARGE_MESSAGE = "提交的内容太大了。请只粘贴对方发来的文字，不要附带文件。"
 
 
+IMAGE_TOO_LARGE_MESSAGE = "图片太大了：最多 8 MB。请截取有文字的那一屏再试。"
+
+
 class BoundedBodyMiddleware:
     """Any body longer than DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 before anything reads it.
 
     Django bounds form fields and ``request.body`` by that setting but not the file parts of a
-    multipart form, which it would spool to disk whatever their size; no route here takes a file.
+    multipart form. Only the check routes take a file, a screenshot, and their multipart bodies may
+    be up to CHECKER_UPLOAD_MAX_BYTES (checker/uploads.py); uploads are kept in memory, never on disk.
     """
 
     def __init__(self, get_response):
@@ -88,11 +93,14 @@ class BoundedBodyMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        limit = body_limit(request.path, request.META.get("CONTENT_TYPE", ""))
+        if length <= limit:
             return self.get_response(request)
+        image = limit != settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.path.startswith("/api/"):
             from checker.api import too_large
 
-            error = too_large()
+            error = too_large(limit)
             return JsonResponse(error.to_dict(), status=413, json_dumps_params={"ensure_ascii": False})
-        return render(request, "413.html", {"message": TOO_LARGE_MESSAGE}, status=413)
+        message = IMAGE_TOO_LARGE_MESSAGE if image else TOO_LARGE_MESSAGE
+        return render(request, "413.html", {"message": message}, status=413)

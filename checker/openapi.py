@@ -82,6 +82,7 @@ def _schemas() -> dict[str, Any]:
                 "description": "Whether the result was stored: asked for, and the database was up.",
             },
             "url": {"type": "string", "format": "uri", "description": "The shareable result page; only when saved."},
+            "ocr": {"$ref": "#/components/schemas/OcrReading"},
             "delete_key": {
                 "type": "string",
                 "description": (
@@ -109,6 +110,15 @@ def _schemas() -> dict[str, Any]:
                     "model_unavailable",
                     "database_unavailable",
                     "bad_request",
+                    "missing_image",
+                    "empty_image",
+                    "image_too_large",
+                    "unsupported_image",
+                    "unreadable_image",
+                    "no_text_in_image",
+                    "ocr_failed",
+                    "ocr_busy",
+                    "ocr_unavailable",
                 ]
             },
             "message": {"type": "string", "description": "For a person, in Chinese."},
@@ -139,6 +149,44 @@ def _schemas() -> dict[str, Any]:
         "Assessment": assessment,
         "Error": error,
         "CheckRequest": request,
+        "ImageCheckRequest": _object(
+            {
+                "image": {
+                    "type": "string",
+                    "contentMediaType": "image/png",
+                    "description": (
+                        f"A screenshot: PNG, JPEG or WebP, at most {settings.CHECKER_IMAGE_MAX_BYTES // (1024 * 1024)} MB "
+                        f"and {settings.CHECKER_IMAGE_MAX_PIXELS // 1_000_000} megapixels. Its text is read by OCR "
+                        "(status bar, time stamps, the contact's name and buttons left out) and QR codes are decoded; "
+                        "the image is never stored or logged."
+                    ),
+                },
+                "text": {
+                    "type": "string",
+                    "maxLength": settings.CHECKER_MAX_CHARS,
+                    "description": "Optional: what the person adds to the screenshot; assessed with its text.",
+                },
+                "save": {"enum": ["true", "false"], "default": "false", "description": "As in the JSON request."},
+            },
+            required=["image"],
+        ),
+        "OcrReading": _object(
+            {
+                "text": {
+                    "type": "string",
+                    "description": "The text read from the screenshot, without the screen around it, numbers redacted.",
+                },
+                "qr": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "What its QR codes say (redacted), as plain text: show it, never link it.",
+                },
+            },
+            description=(
+                "Only for a screenshot. The assessed `text` is the typed text, then this text, then the line "
+                "“（图片里有二维码）” when a QR code was decoded (in a gift or download offer the code is a cue)."
+            ),
+        ),
     }
 
 
@@ -175,7 +223,13 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "summary": "Assess a text",
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckRequest"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/CheckRequest"}},
+                            "multipart/form-data": {
+                                "schema": {"$ref": "#/components/schemas/ImageCheckRequest"},
+                                "encoding": {"image": {"contentType": "image/png, image/jpeg, image/webp"}},
+                            },
+                        },
                     },
                     "responses": {
                         "200": {
@@ -184,7 +238,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         },
                         "400": _error_response("Not JSON, not an object, no text, a wrong type, empty text."),
                         "405": _error_response("Only POST is allowed."),
-                        "413": _error_response("The body or the text is too long."),
+                        "413": _error_response("The body, the text or the image is too large."),
+                        "415": _error_response("The image is not PNG, JPEG or WebP (or not an image)."),
+                        "422": _error_response("No text could be read from the image."),
                         "429": _error_response(
                             "Too many checks from this client.",
                             **{
@@ -196,7 +252,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             },
                         ),
                         "503": _error_response(
-                            "The checker's model is missing or being rebuilt; try again later.",
+                            "The checker's model is missing or being rebuilt, or every OCR process is busy "
+                            "(`ocr_busy`); try again after `Retry-After` seconds.",
                             **{"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
                         ),
                     },

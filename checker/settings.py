@@ -204,9 +204,26 @@ RATELIMIT_IPV6_MASK = 64
 RATELIMIT_FAIL_OPEN = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
-# No route takes a file; a multipart body over the limit is refused whole (checker/middleware.py),
-# and what is under it stays in memory.
+# Only the check routes take a file (a screenshot, below); any other multipart body over the limit
+# is refused whole (checker/middleware.py), and what is under it stays in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# --- Screenshots: OCR and QR codes (issue 14; checker/ocr/) ------------------------------------
+# A bounded pool of OCR processes outside the web workers, started by gunicorn's master at boot
+# (gunicorn.conf.py) or on first use elsewhere; models loaded once per process.
+CHECKER_OCR_WORKERS = env_int("CHECKER_OCR_WORKERS", 1, minimum=1)
+# How long a check waits for a free OCR process before answering 503 with Retry-After.
+CHECKER_OCR_WAIT = env_int("CHECKER_OCR_WAIT_MS", 2000, minimum=1) / 1000
+CHECKER_IMAGE_MAX_BYTES = 8 * 1024 * 1024
+CHECKER_IMAGE_MAX_PIXELS = 40_000_000
+# A check with a screenshot: the image, the text and the form's framing. The check routes accept a
+# multipart body this large (checker/uploads.py); anything else keeps DATA_UPLOAD_MAX_MEMORY_SIZE.
+CHECKER_UPLOAD_MAX_BYTES = CHECKER_IMAGE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+# Uploads are held in memory only, never spooled to a temporary file: no TemporaryFileUploadHandler.
+# Bodies are bounded before parsing, so whatever the handler sees fits under this size.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = CHECKER_UPLOAD_MAX_BYTES
+# --- end of screenshots ------------------------------------------------------------------------
 
 # Submitted text must never reach a log: Django's request logger records only method, path and
 # status, and nothing here logs bodies.

@@ -5,6 +5,8 @@
 2. Model load time and memory, each in a fresh process.
 3. With --http: throughput of POST /api/v1/check against GET /healthz on one gunicorn (2 workers),
    as a ratio, and RSS per worker after the load (see scripts/httpbench.py).
+4. Screenshots: seconds per phone screenshot through the OCR service (one OCR process, as served),
+   median and p95, and that process's peak RSS (--no-ocr skips it).
 """
 
 from __future__ import annotations
@@ -92,16 +94,74 @@ def load_probe(repeat: int) -> dict:
     }
 
 
+def phone_screenshots(count: int) -> list[bytes]:
+    """Chats, SMS and posters of the kinds people send, drawn by tests/screenshots.py."""
+    from tests import screenshots
+
+    texts = [t for t in bench_texts(count * 3) if 20 <= len(t) <= 120]
+    images = []
+    for k in range(count):
+        a, b = texts[(k * 5) % len(texts)], texts[(k * 11 + 3) % len(texts)]
+        kind = k % 3
+        if kind == 0:
+            images.append(screenshots.chat([("them", a), ("me", "真的吗？"), ("them", b)]))
+        elif kind == 1:
+            images.append(screenshots.sms(a))
+        else:
+            images.append(
+                screenshots.poster("扫码领好礼", [a[:14], a[14:28] or "名额有限"], f"https://example.com/p?k={k}")
+            )
+    return images
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def ocr_bench(count: int) -> dict:
+    import django
+
+    django.setup()
+    from checker.ocr import pool
+
+    service = pool.start(workers=1)
+    images = phone_screenshots(count)
+    pool.read(images[0], wait=60)  # warm
+    times = []
+    for image in images:
+        start = time.perf_counter()
+        pool.read(image, wait=60)
+        times.append(time.perf_counter() - start)
+    supervisor = service.process.pid
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    peak = max((_peak_rss_mb(int(pid)) for pid in children), default=0.0)
+    pool.stop()
+    times.sort()
+    return {
+        "screenshots": len(times),
+        "median_s": statistics.median(times),
+        "p95_s": times[min(len(times) - 1, int(len(times) * 0.95))],
+        "ocr_peak_rss_mb": peak,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2, help="passes over the texts")
     parser.add_argument("--load-repeat", type=int, default=3)
     parser.add_argument("--http", action="store_true", help="also run the HTTP benchmark")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--screenshots", type=int, default=30, help="phone screenshots for the OCR section")
+    parser.add_argument("--no-ocr", action="store_true", help="skip the OCR section")
     args = parser.parse_args()
 
     texts = bench_texts()
     figures = {"in_process": in_process(texts, args.rounds), "load": load_probe(args.load_repeat)}
+    if not args.no_ocr:
+        figures["ocr"] = ocr_bench(args.screenshots)
     if args.http:
         from httpbench import run as http_run  # scripts/ is on sys.path when run as a script
 
@@ -118,6 +178,13 @@ def main() -> None:
         ("model memory (RSS added by load)", f"{ld['model_mb']:.0f} MB", "≤ 150 MB"),
         ("process RSS after load", f"{ld['process_mb']:.0f} MB", ""),
     ]
+    if "ocr" in figures:
+        o = figures["ocr"]
+        rows += [
+            ("screenshot OCR, median", f"{o['median_s']:.2f} s ({o['screenshots']} phone screenshots)", "≤ 0.6 s"),
+            ("screenshot OCR, p95", f"{o['p95_s']:.2f} s", ""),
+            ("OCR process peak RSS", f"{o['ocr_peak_rss_mb']:.0f} MB", "≤ 700 MB"),
+        ]
     if "http" in figures:
         h = figures["http"]
         rows += [

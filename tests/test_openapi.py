@@ -44,7 +44,7 @@ def post(client, data):
 def test_the_document_is_openapi_3_1_and_names_the_check_operation(document):
     assert document["openapi"].startswith("3.1")
     operation = document["paths"]["/api/v1/check"]["post"]
-    assert set(operation["responses"]) == {"200", "400", "405", "413", "429", "503"}
+    assert set(operation["responses"]) == {"200", "400", "405", "413", "415", "422", "429", "503"}
     assert document["servers"] == [{"url": "http://testserver"}]
 
 

@@ -11,10 +11,11 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from checker.api import ApiError, check_response, parse_check_request, too_large
+from checker.api import ApiError, check_response, ocr_details, parse_check_form, parse_check_request, too_large
 from checker.openapi import openapi_document
 from checker.pipeline import CheckError, run_check
 from checker.ratelimits import seconds_until_allowed
+from checker.uploads import IMAGE_FIELD, image_bytes
 
 # Chinese stays readable in the body rather than \uXXXX escapes.
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -49,16 +50,23 @@ def check(request: HttpRequest) -> JsonResponse:
         response["Retry-After"] = str(wait)
         return response
     try:
-        checked = parse_check_request(request.body)
+        if request.content_type == "multipart/form-data":
+            # A screenshot, held in memory only (settings.FILE_UPLOAD_HANDLERS); request.body is not read.
+            checked = parse_check_form(request.POST, image_bytes(request.FILES.get(IMAGE_FIELD)))
+        else:
+            checked = parse_check_request(request.body)
     except RequestDataTooBig:
         return _error(too_large())
     except ApiError as error:
         return _error(error)
 
     try:
-        outcome = run_check(checked.text, save=checked.save)
+        outcome = run_check(checked.text, save=checked.save, image=checked.image)
     except CheckError as error:
-        return _error(ApiError(error.status, error.code, error.message))
+        response = _error(ApiError(error.status, error.code, error.message))
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
+        return response
     # With the database down the verdict still comes back, only without a url. The delete key is
     # returned once, as the form shows it once, so a partner can offer its user the deletion.
     share_url = request.build_absolute_uri(outcome.result.get_absolute_url()) if outcome.saved else None
@@ -69,6 +77,8 @@ def check(request: HttpRequest) -> JsonResponse:
         share_url=share_url,
         delete_key=outcome.delete_key,
     )
+    if outcome.ocr is not None:
+        body["ocr"] = ocr_details(outcome.ocr)
     return _json(body)
 
 

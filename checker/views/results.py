@@ -54,10 +54,13 @@ def _result_context(request: HttpRequest, result: Result, delete_key: str | None
 
 
 def _form_error(request: HtmxHttpRequest, form: CheckForm) -> HttpResponse:
+    # 400 for the text; 413/415/422 for a picture we cannot read; 503 with Retry-After when OCR is busy.
     if request.htmx:
-        response = render(request, "partials/check_error.html", {"form": form}, status=400)
+        response = render(request, "partials/check_error.html", {"form": form}, status=form.status)
     else:
-        response = render(request, "home.html", {"form": form}, status=400)
+        response = render(request, "home.html", {"form": form}, status=form.status)
+    if form.failure is not None and form.failure.retry_after:
+        response["Retry-After"] = str(form.failure.retry_after)
     return _no_store(response)
 
 
@@ -72,17 +75,19 @@ def too_many_requests(request: HtmxHttpRequest) -> HttpResponse:
 def check(request: HtmxHttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return too_many_requests(request)
-    form = CheckForm(request.POST)
+    form = CheckForm(request.POST, request.FILES)
     outcome = form.is_valid() and form.run()
     if not outcome:
         return _form_error(request, form)
     result, delete_key = outcome.result, outcome.delete_key
     if delete_key is None:
-        return _unsaved(request, result)
+        return _unsaved(request, result, ocr=outcome.ocr)
 
-    if request.htmx:
-        context = {**_result_context(request, result, delete_key), "show_share_link": True}
-        response = render(request, "partials/result.html", context)
+    if request.htmx or outcome.ocr is not None:
+        # A screenshot's reading (what was recognised, its QR codes) is shown once and never stored,
+        # so it cannot ride the redirect: without JavaScript the full page is the answer to the post.
+        context = {**_result_context(request, result, delete_key), "show_share_link": True, "ocr": outcome.ocr}
+        response = render(request, "partials/result.html" if request.htmx else "result.html", context)
         # The address bar then holds the share link, as after the no-JavaScript redirect.
         response["HX-Push-Url"] = result.get_absolute_url()
         return _no_store(response)
@@ -101,9 +106,9 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
     return _no_store(response)
 
 
-def _unsaved(request: HtmxHttpRequest, result: Result) -> HttpResponse:
+def _unsaved(request: HtmxHttpRequest, result: Result, ocr: object = None) -> HttpResponse:
     # The database is away: show the verdict anyway, say that no share link could be made.
-    context = {**present(result), "not_saved": True}
+    context = {**present(result), "not_saved": True, "ocr": ocr}
     template = "partials/result.html" if request.htmx else "result.html"
     return _no_store(render(request, template, context))
 

@@ -88,14 +88,27 @@ def widget_check(request: HttpRequest) -> HttpResponse:
         response = _render(request, options, status=429, form=CheckForm(), too_many=True)
         response["Retry-After"] = str(wait)
         return response
-    form = CheckForm(request.POST)
+    form = CheckForm(request.POST, request.FILES)
     outcome = form.is_valid() and form.run()
     if not outcome:
-        return _render(request, options, status=400, form=form)
+        response = _render(request, options, status=form.status, form=form)
+        if form.failure is not None and form.failure.retry_after:
+            response["Retry-After"] = str(form.failure.retry_after)
+        return response
     # Unsaved (the database is down): the verdict still shows, without a link to a full result.
     result, delete_key = outcome.result, outcome.delete_key
     share_url = request.build_absolute_uri(result.get_absolute_url()) if delete_key else None
-    return _render(request, options, form=CheckForm(), **present(result), share_url=share_url, delete_key=delete_key)
+    # After a screenshot the form holds what was read, to correct and check again.
+    next_form = CheckForm(initial={"text": result.redacted_text}) if outcome.ocr else CheckForm()
+    return _render(
+        request,
+        options,
+        form=next_form,
+        **present(result),
+        share_url=share_url,
+        delete_key=delete_key,
+        ocr=outcome.ocr,
+    )
 
 
 # Exempt from CSRF for the same reason as the check: the one-time delete key in the form is the

@@ -11,7 +11,66 @@
     counter.classList.toggle("counter--near", used > max * 0.9);
   }
 
+  // Screenshots: a preview of the chosen or pasted image (a data: URL, which the CSP allows), and
+  // pasting from the clipboard into the file field. Without JavaScript the file field works alone.
+  function showPreview(field, file) {
+    var preview = field.querySelector("[data-image-preview]");
+    if (!preview) return;
+    var img = preview.querySelector("img");
+    if (!file || !/^image\/(png|jpeg|webp)$/.test(file.type)) {
+      preview.hidden = true;
+      img.removeAttribute("src");
+      return;
+    }
+    var reader = new FileReader();
+    reader.onload = function () {
+      img.src = reader.result;
+      preview.hidden = false;
+    };
+    reader.readAsDataURL(file);
+  }
+
+  function canPasteFiles() {
+    try {
+      return typeof DataTransfer === "function" && !!new DataTransfer().items;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function initImageFields(root) {
+    root.querySelectorAll("[data-image-field]").forEach(function (field) {
+      if (field.dataset.imageReady) return;
+      field.dataset.imageReady = "1";
+      var input = field.querySelector("input[type=file]");
+      input.addEventListener("change", function () { showPreview(field, input.files[0]); });
+      var hint = field.querySelector(".paste-hint");
+      if (hint && canPasteFiles()) hint.hidden = false;
+    });
+  }
+
+  document.addEventListener("paste", function (event) {
+    var files = event.clipboardData && event.clipboardData.files;
+    var image = null;
+    for (var i = 0; files && i < files.length; i++) {
+      if (/^image\/(png|jpeg|webp)$/.test(files[i].type)) { image = files[i]; break; }
+    }
+    if (!image || !canPasteFiles()) return;  // text is pasted as usual
+    var active = document.activeElement;
+    var form = (active && active.closest && active.closest("form")) || document.querySelector("form [data-image-field]");
+    var field = form && (form.matches("[data-image-field]") ? form : form.querySelector("[data-image-field]"));
+    if (!field) field = document.querySelector("[data-image-field]");
+    if (!field) return;
+    var input = field.querySelector("input[type=file]");
+    var transfer = new DataTransfer();
+    transfer.items.add(image);
+    input.files = transfer.files;
+    showPreview(field, image);
+    event.preventDefault();
+  });
+
   function init(root) {
+    initImageFields(root);
     root.querySelectorAll("textarea[data-counter]").forEach(function (textarea) {
       if (textarea.dataset.counterReady) return;
       textarea.dataset.counterReady = "1";
@@ -37,6 +96,13 @@
       }
       return;
     }
+    var clear = event.target.closest("button[data-image-clear]");
+    if (clear) {
+      var field = clear.closest("[data-image-field]");
+      field.querySelector("input[type=file]").value = "";
+      showPreview(field, null);
+      return;
+    }
     var copy = event.target.closest("button[data-copy]");
     if (copy) {
       var field = document.getElementById(copy.dataset.copy);
@@ -49,7 +115,8 @@
   // htmx leaves 4xx answers unswapped by default; ours carry a message meant for the person.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
-    if (status === 400 || status === 403 || status === 429) {
+    // 413/415/422: a screenshot we cannot read; 503: OCR busy. Each carries a message for the person.
+    if ([400, 403, 413, 415, 422, 429, 503].indexOf(status) !== -1) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
