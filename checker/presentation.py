@@ -1,4 +1,4 @@
-"""How a verdict is said: level wording, each level's steps, pattern titles, links and API summaries.
+"""How a verdict is said: level wording, each level's steps, pattern links and API summaries.
 
 Every template, the JSON API and the engine's ``note`` read from here, so each sentence is written
 once. Nothing here touches the request; URLs are reversed lazily (no Django work at import).
@@ -85,15 +85,6 @@ def pattern_url(pattern_id: str) -> str | None:
         return reverse("pattern_detail", args=[pattern_id])
     except NoReverseMatch:  # an id the pattern pages do not know
         return None
-
-
-def pattern_title(pattern_id: str) -> str:
-    from checker.content import get_pattern
-
-    try:
-        return get_pattern(pattern_id).title
-    except KeyError:  # an id from a newer engine than the content: the bare id rather than a failure
-        return pattern_id
 
 
 def pattern_summary(pattern_id: str) -> dict[str, Any]:

@@ -65,7 +65,8 @@ class Engine:
         rule_levels: dict[str, str] = {}
         rule_names: dict[str, str] = {}
         for hit in hits:  # the strongest rule per pattern, the first of equals
-            if rule_levels.get(hit.pattern) != "high" and (hit.pattern not in rule_levels or hit.level == "high"):
+            current = rule_levels.get(hit.pattern)
+            if current is None or (current == "medium" and hit.level == "high"):
                 rule_levels[hit.pattern], rule_names[hit.pattern] = hit.level, hit.rule
         # The classifier's own evidence is looked for only where it could name a pattern by itself.
         model_spans = {
@@ -84,7 +85,7 @@ class Engine:
                 pattern_p=probs,
                 level_p={lvl: float(level_p[k]) for k, lvl in enumerate(RISK_LEVELS)},
                 lawful=bool(lawful_spans),
-                risk_context=any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES),
+                risk_context=signal and any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES),
                 aware=signal and bool(self.ruleset.aware.search(norm.text)),
                 decisive=frozenset(h.pattern for h in hits if h.decisive),
                 service=signal and bool(self.ruleset.service.search(norm.text)),
