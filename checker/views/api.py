@@ -15,6 +15,7 @@ from checker.api import ApiError, check_response, ocr_details, parse_check_form,
 from checker.openapi import openapi_document
 from checker.pipeline import CheckError, run_check
 from checker.ratelimits import seconds_until_allowed
+from checker.trends import count_check
 from checker.uploads import IMAGE_FIELD, image_bytes
 
 # Chinese stays readable in the body rather than \uXXXX escapes.
@@ -67,6 +68,7 @@ def check(request: HttpRequest) -> JsonResponse:
         if error.retry_after:
             response["Retry-After"] = str(error.retry_after)
         return response
+    count_check(outcome, channel="api")
     # With the database down the verdict still comes back, only without a url. The delete key is
     # returned once, as the form shows it once, so a partner can offer its user the deletion.
     share_url = request.build_absolute_uri(outcome.result.get_absolute_url()) if outcome.saved else None
