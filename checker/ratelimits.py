@@ -20,6 +20,7 @@ from django_ratelimit.core import get_usage
 # The rate syntax django-ratelimit reads: "30/m", "100/5m", "5/s".
 _RATE = re.compile(r"(\d+)/(\d*)([smhd])?")
 _PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_PERIOD_WORDS = {"s": "秒", "m": "分钟", "h": "小时", "d": "天"}
 
 
 def checks_rate() -> str:
@@ -27,12 +28,25 @@ def checks_rate() -> str:
     return settings.RATELIMIT_CHECKS
 
 
-def rate_period(rate: str) -> int:
-    """The length in seconds of a rate's window: ``"30/m"`` → 60, ``"100/5m"`` → 300."""
+def _parse(rate: str) -> tuple[int, int, str]:
+    """``"100/5m"`` → ``(100, 5, "m")``: how many, in how many units, of which unit."""
     match = _RATE.fullmatch(rate)
     if match is None:
         raise ValueError(f"not a rate: {rate!r}")
-    return int(match.group(2) or 1) * _PERIOD_SECONDS[match.group(3) or "s"]
+    return int(match.group(1)), int(match.group(2) or 1), match.group(3) or "s"
+
+
+def rate_period(rate: str) -> int:
+    """The length in seconds of a rate's window: ``"30/m"`` → 60, ``"100/5m"`` → 300."""
+    _count, units, unit = _parse(rate)
+    return units * _PERIOD_SECONDS[unit]
+
+
+def describe_rate(rate: str) -> str:
+    """A rate in words, for people: ``"30/m"`` → ``"每分钟 30 次"``, ``"10/5m"`` → ``"每 5 分钟 10 次"``."""
+    count, units, unit = _parse(rate)
+    period = _PERIOD_WORDS[unit] if units == 1 else f" {units} {_PERIOD_WORDS[unit]}"
+    return f"每{period} {count} 次"
 
 
 def seconds_until_allowed(request: HttpRequest, *, group: str) -> int | None:

@@ -1,12 +1,16 @@
 """The embeddable widget: a check inside the frame without cookies, its options, the origin it talks to."""
 
+import json
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError
 from django.test import Client
 
 from checker.models import Result
+from checker.ratelimits import describe_rate
 from checker.widget import WidgetOptions, clean_org, origin_allowed, parse_origin, widget_options
 from tests.samples import HIGH, LOW, MOBILE
 
@@ -64,8 +68,8 @@ def test_numbers_are_redacted_before_anything_is_stored_or_shown(client):
 def test_compact_mode_is_short_and_full_mode_uses_the_sites_result_partial(client):
     compact = widget_check(client, HIGH).content.decode()
     full = widget_check(client, HIGH, mode="full").content.decode()
-    assert "verdict--compact" in compact and 'class="legal-refs' not in compact
-    assert 'class="legal-refs' in full and '<mark class="ev">' in full
+    assert "verdict--compact" in compact and 'class="law-line' not in compact
+    assert 'class="law-line' in full and '<mark class="ev">' in full
     # The main site's forms need its CSRF cookie: none of them appear in the frame.
     for html in (compact, full):
         assert "csrfmiddlewaretoken" not in html
@@ -239,12 +243,81 @@ def test_widget_options_drop_the_defaults_from_the_hidden_fields():
 
 def test_the_embed_page_has_the_snippet_the_options_a_preview_and_the_privacy_promise(client):
     html = client.get("/embed/").content.decode()
-    assert "http://testserver/static/js/embed.js" in html
-    assert "&lt;script src=&quot;http://testserver/static/js/embed.js&quot; data-mode=&quot;compact&quot;" in html
+    assert "&lt;script src=&quot;http://testserver/embed.js&quot; data-mode=&quot;compact&quot;" in html
     for option in ("data-mode", "data-accent", "data-org"):
         assert option in html
-    assert '<script src="/static/js/embed.js" data-mode="compact" async></script>' in html
+    assert '<script src="/embed.js" data-mode="compact" async></script>' in html
     assert "隐私承诺" in html and "不用 Cookie" in html
+
+
+def test_the_snippet_points_at_a_stable_script_address_without_a_hash(client):
+    html = client.get("/embed/").content.decode()
+    src = re.search(r"&lt;script src=&quot;([^&]+)&quot;", html).group(1)
+    assert src == "http://testserver/embed.js"
+    assert "/static/" not in src
+
+
+def test_the_stable_script_address_sends_the_browser_to_the_current_embed_js(client):
+    response = client.get("/embed.js")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/js/embed.js"
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    script = client.get(response["Location"])
+    assert script.status_code == 200
+    assert "javascript" in script["Content-Type"]
+    assert b"fangpian-widget-frame" in b"".join(script.streaming_content)
+
+
+def test_after_a_release_the_snippet_stays_and_the_script_address_follows_the_new_hash(client, settings, tmp_path):
+    # What collectstatic leaves behind in production: hashed names in a manifest.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    names = [name for finder in finders.get_finders() for name, _storage in finder.list([])]
+    for release in ("0123456789ab", "ba9876543210"):
+        paths = {name: re.sub(r"(\.\w+)$", rf".{release}\1", name) for name in names}
+        manifest = {"version": "1.1", "paths": paths, "hash": release}
+        (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+        # Reread the manifest, as a restarted server would.
+        staticfiles_storage.hashed_files, staticfiles_storage.manifest_hash = staticfiles_storage.load_manifest()
+        assert client.get("/embed.js")["Location"] == f"/static/js/embed.{release}.js"
+        assert "&lt;script src=&quot;http://testserver/embed.js&quot;" in client.get("/embed/").content.decode()
+
+
+def test_the_embed_page_says_the_partner_page_needs_https_and_what_to_do_otherwise(client):
+    html = client.get("/embed/").content.decode()
+    assert "你的网页要用 HTTPS 打开" in html
+    assert "开启 HTTPS" in html
+    assert "&lt;a href=&quot;http://testserver/&quot;&gt;打开防骗体检&lt;/a&gt;" in html
+
+
+def test_the_embed_page_gives_the_rate_limit_in_words(client, settings):
+    settings.RATELIMIT_CHECKS = "100/h"
+    html = client.get("/embed/").content.decode()
+    assert "每小时 100 次" in html and "100/h" not in html
+
+
+@pytest.mark.parametrize(
+    ("rate", "words"),
+    [
+        ("30/m", "每分钟 30 次"),
+        ("100/h", "每小时 100 次"),
+        ("5/s", "每秒 5 次"),
+        ("1000/d", "每天 1000 次"),
+        ("10/5m", "每 5 分钟 10 次"),
+        ("10/1m", "每分钟 10 次"),
+        ("3/30s", "每 30 秒 3 次"),
+    ],
+)
+def test_describe_rate_says_a_rate_in_words(rate, words):
+    assert describe_rate(rate) == words
+
+
+def test_describe_rate_refuses_what_is_not_a_rate():
+    with pytest.raises(ValueError):
+        describe_rate("thirty a minute")
 
 
 def test_the_embed_page_snippet_follows_the_chosen_options_escaped(client):

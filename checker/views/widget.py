@@ -1,4 +1,4 @@
-"""The embeddable widget (/widget/…) and the page partners copy its snippet from (/embed/).
+"""The embeddable widget (/widget/…), the page partners copy its snippet from (/embed/) and its script (/embed.js).
 
 The widget is the only part of the site that may be framed: its views replace CSP
 ``frame-ancestors`` with ``WIDGET_FRAME_ANCESTORS`` and drop X-Frame-Options; every other response
@@ -15,9 +15,10 @@ from typing import Any
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -25,8 +26,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from checker.forms import CheckForm
-from checker.ratelimits import seconds_until_allowed
+from checker.ratelimits import describe_rate, seconds_until_allowed
 from checker.results import delete_with_key, live_result, present
+from checker.trends import count_check
 from checker.widget import ORG_MAX_CHARS, WidgetOptions, widget_options
 
 View = Callable[..., HttpResponse]
@@ -95,6 +97,7 @@ def widget_check(request: HttpRequest) -> HttpResponse:
         if form.failure is not None and form.failure.retry_after:
             response["Retry-After"] = str(form.failure.retry_after)
         return response
+    count_check(outcome, channel="widget", origin=options.origin)
     # Unsaved (the database is down): the verdict still shows, without a link to a full result.
     result, delete_key = outcome.result, outcome.delete_key
     share_url = request.build_absolute_uri(result.get_absolute_url()) if delete_key else None
@@ -137,14 +140,35 @@ def snippet(script_url: str, options: WidgetOptions) -> str:
     return format_html('<div class="fangpian-widget"></div>\n<script src="{}"{} async></script>', script_url, data)
 
 
+# Long enough that partner pages do not ask on every visit, short enough that a release reaches them soon.
+EMBED_JS_MAX_AGE = 300
+
+
+@require_GET
+def embed_js(request: HttpRequest) -> HttpResponse:
+    """The stable address partners paste: a redirect to this release's embed.js.
+
+    The static file's own name carries a content hash and is cached for a year, so it changes with
+    every release and the old name stops existing; ``/embed.js`` stays. embed.js finds the widget
+    from its ``src`` attribute (this address), so the redirect does not change where it points.
+    """
+    response = HttpResponseRedirect(static("js/embed.js"))
+    patch_cache_control(response, public=True, max_age=EMBED_JS_MAX_AGE)
+    return response
+
+
 @require_GET
 def embed(request: HttpRequest) -> HttpResponse:
     options = _options(request, request.GET)
+    home_url = request.build_absolute_uri(reverse("home"))
     context = {
         "options": options,
-        "snippet": snippet(request.build_absolute_uri(static("js/embed.js")), options),
+        "snippet": snippet(request.build_absolute_uri(reverse("embed_js")), options),
+        # Where a page on plain http can send its visitors instead (see the HTTPS note on /embed/).
+        "link_snippet": format_html('<a href="{}">打开防骗体检</a>', home_url),
+        "home_url": home_url,
         "org_max_chars": ORG_MAX_CHARS,
         "retention_days": settings.RESULT_RETENTION_DAYS,
-        "rate": settings.RATELIMIT_CHECKS,
+        "rate": describe_rate(settings.RATELIMIT_CHECKS),
     }
     return render(request, "embed.html", context)

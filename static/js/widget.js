@@ -37,6 +37,23 @@
     window.parent.postMessage({ type: MESSAGE, height: h }, parentOrigin);
   }
 
+  // In-page links (the evidence numbers in full mode point at their pattern, href="#pattern-1"): the
+  // frame is as tall as its content, so a jump inside it scrolls nothing. Focus the target here and
+  // ask embed.js to scroll the partner's page to it. Unframed, or not sized by embed.js, the
+  // browser's own jump works.
+  root.addEventListener("click", function (event) {
+    if (!parentOrigin || window.parent === window) return;
+    var link = event.target.closest && event.target.closest("a[href^='#']");
+    if (!link || event.defaultPrevented || event.button !== 0) return;
+    var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!target) return;
+    event.preventDefault();
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    var top = Math.max(0, Math.round(target.getBoundingClientRect().top + window.scrollY));
+    window.parent.postMessage({ type: "fangpian-widget:scroll", top: top }, parentOrigin);
+  });
+
   // embed.js asks again when the frame loads, in case our first message came before it listened.
   window.addEventListener("message", function (event) {
     if (event.origin !== parentOrigin || event.source !== window.parent) return;

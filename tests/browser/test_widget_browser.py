@@ -1,4 +1,7 @@
-"""The widget embedded by a page on another origin: a partner's page, our iframe, postMessage sizing."""
+"""The widget embedded by a page on another origin: a partner's page, our iframe, postMessage sizing and scrolling.
+
+The partner pages load the script from the stable address in the snippet, /embed.js (a redirect).
+"""
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +18,7 @@ HOST_PAGE = """<!doctype html>
 <body>
 <h1>某某派出所 · 防范电信网络诈骗</h1>
 <div class="fangpian-widget"></div>
-<script src="{widget_base}/static/js/embed.js" data-mode="{mode}" data-accent="#a4161a" data-org="某某派出所"></script>
+<script src="{widget_base}/embed.js" data-mode="{mode}" data-accent="#a4161a" data-org="某某派出所"></script>
 </body></html>
 """
 
@@ -151,3 +154,98 @@ def test_only_the_widget_may_be_framed_a_framed_share_page_stays_blank(live_serv
     other = page.frame(url=lambda url: url == live_server.url + "/")
     # Chromium swaps a refused frame for an error page: the site's own content never renders there.
     assert other is None or other.locator("#main").count() == 0
+
+
+def test_an_evidence_number_in_full_mode_scrolls_the_partner_page_to_its_pattern(
+    live_server, page, partner_site, console_errors, artifacts_dir
+):
+    frame = open_partner_page(page, partner_site, mode="full")
+    before = frame_height(page)
+    frame.get_by_label("对方让你做什么？").fill(HIGH)
+    frame.get_by_role("button", name="开始体检").click()
+    frame.locator(".verdict").wait_for()
+    wait_for_height_change(page, before)
+    page.set_viewport_size({"width": 800, "height": 600})
+    page.evaluate("window.scrollTo(0, 0)")
+
+    number = frame.locator("mark.ev a[href^='#pattern-']").first
+    target_id = number.get_attribute("href")[1:]
+    target = frame.locator(f"[id='{target_id}']")
+    number.click()
+    # The partner page scrolls so the pattern's top sits just below the viewport's top edge.
+    page.wait_for_function("() => window.scrollY > 0")
+    page.wait_for_timeout(100)
+    box = target.bounding_box()
+    assert 0 <= box["y"] <= 40, box
+    inner = page.frame(url=lambda url: "/widget/" in url)
+    assert inner.evaluate("document.activeElement.id") == target_id
+    assert "#" not in inner.url  # the frame did not jump on its own
+    assert console_errors == []
+
+    after = frame_height(page)
+    page.set_viewport_size({"width": 800, "height": int(after) + 200})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(200)
+    page.locator(FRAME).screenshot(path=str(artifacts_dir / "widget-full.png"))
+
+
+def test_a_partner_page_on_plain_http_gets_a_link_instead_of_a_refused_frame(
+    live_server, page, console_errors, artifacts_dir
+):
+    # A partner's page on plain http, somewhere other than the partner's own computer. The site, too,
+    # is given a public name: Chromium lets no public http page load scripts from localhost.
+    site = "http://checker.example"
+    host_page = HOST_PAGE.format(widget_base=site, mode="compact")
+    page.route("http://partner.example/**", lambda route: route.fulfill(body=host_page, content_type="text/html"))
+    page.route(
+        f"{site}/**",
+        lambda route: route.fulfill(response=route.fetch(url=route.request.url.replace(site, live_server.url))),
+    )
+    page.goto("http://partner.example/index.html")
+    link = page.get_by_role("link", name="打开防骗体检")
+    link.wait_for()
+    assert link.get_attribute("href") == site + "/"
+    assert page.locator("iframe").count() == 0
+    assert "https" in page.locator(".fangpian-widget").inner_text()
+    assert console_errors == []
+    page.locator(".fangpian-widget").screenshot(path=str(artifacts_dir / "widget-http-link.png"))
+
+
+def test_the_widget_fits_a_narrow_phone_width_frame(live_server, page, partner_site, artifacts_dir):
+    frame = open_partner_page(page, partner_site)
+    page.set_viewport_size({"width": 320, "height": 800})
+    before = frame_height(page)
+    frame.get_by_label("对方让你做什么？").fill(HIGH)
+    frame.get_by_role("button", name="开始体检").click()
+    frame.locator(".verdict").wait_for()
+    wait_for_height_change(page, before)
+    inner = page.frame(url=lambda url: "/widget/" in url)
+    # Nothing sticks out sideways: a frame has no room for a horizontal scroll bar.
+    assert inner.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    after = frame_height(page)
+    page.set_viewport_size({"width": 320, "height": int(after) + 200})
+    page.wait_for_timeout(200)
+    page.locator(FRAME).screenshot(path=str(artifacts_dir / "widget-narrow.png"))
+
+
+@pytest.mark.parametrize(("width", "height"), [(320, 640), (360, 780), (1280, 800)])
+def test_the_widgets_full_result_fits_in_four_screens(live_server, page, partner_site, artifacts_dir, width, height):
+    # Issue 16: the police station's page must not grow by ten screens after one check.
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{partner_site}/full.html")
+    frame = page.frame_locator(FRAME)
+    frame.get_by_label("对方让你做什么？").wait_for()
+    wait_for_height_change(page, 460)
+    before = frame_height(page)
+    frame.get_by_label("对方让你做什么？").fill(HIGH)
+    frame.get_by_role("button", name="开始体检").click()
+    frame.locator(".verdict").wait_for()
+    wait_for_height_change(page, before)
+    # The result itself (the frame holds the form for another check below it).
+    inner = page.frame(url=lambda url: "/widget/" in url)
+    result = inner.evaluate("document.querySelector('.widget-result').getBoundingClientRect().height")
+    assert result <= 4 * height, f"the widget's result is {result / height:.1f} screens tall at {width} px"
+    assert frame.locator(".laws-fold").count() == 1 and frame.locator(".laws-fold[open]").count() == 0
+    page.set_viewport_size({"width": width, "height": int(frame_height(page)) + 200})
+    page.wait_for_timeout(200)
+    page.locator(FRAME).screenshot(path=str(artifacts_dir / f"widget-full-{width}.png"))
