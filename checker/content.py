@@ -72,6 +72,11 @@ class Law:
         """How the pages name it: 《中华人民共和国治安管理处罚法》（2025年修订）."""
         return f"《{self.name}》" + (f"（{self.edition}）" if self.edition else "")
 
+    @property
+    def short_name(self) -> str:
+        """The everyday name for a one-line summary: 《刑法》, 《反电信网络诈骗法》; the full name elsewhere."""
+        return f"《{self.name.removeprefix('中华人民共和国')}》"
+
     def article(self, key: str) -> Article:
         for article in self.articles:
             if article.key == key:
@@ -137,6 +142,8 @@ class Pattern:
     id: str
     title: str
     warning: str
+    # The one thing to do now, said first in a high verdict naming this pattern.
+    now: str
     how_it_works: tuple[str, ...]
     consequences: tuple[str, ...]
     advice: Advice
@@ -330,6 +337,7 @@ def _load_pattern(path: Path, pattern_id: str, root: Path, laws: dict[str, Law])
         id=data["id"],
         title=data["title"],
         warning=data["warning"],
+        now=data["now"],
         how_it_works=tuple(data["how_it_works"]),
         consequences=tuple(data["consequences"]),
         advice=Advice(before=tuple(data["advice"]["before"]), after=tuple(data["advice"]["after"])),

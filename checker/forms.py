@@ -14,6 +14,16 @@ IMAGE_CODES = frozenset(
     {"image_too_large", "unsupported_image", "unreadable_image", "empty_image", "no_text_in_image", "ocr_failed"}
 )
 IMAGE_TYPES = "image/png,image/jpeg,image/webp"
+# The button under a too-long text: check only its last CHECKER_MAX_CHARS characters.
+KEEP_FIELD = "keep"
+KEEP_END = "end"
+
+
+def too_long_message(length: int, limit: int) -> str:
+    return (
+        f"这段内容有 {length} 个字，超过了 {limit} 字，所以还没有检查。聊天记录里，对方真正的要求常常在最后："
+        f"可以删掉前面的寒暄再试，或者点下面的按钮，只检查最后 {limit} 个字。"
+    )
 
 
 class CheckForm(forms.Form):
@@ -30,20 +40,28 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["text"].widget.attrs["maxlength"] = str(settings.CHECKER_MAX_CHARS)
         self.fields["image"].widget.attrs["accept"] = IMAGE_TYPES
         self.image: bytes | None = None
         # The pipeline's refusal when the check could not run: its status and Retry-After for the view.
         self.failure: CheckError | None = None
+        # The length of a text over the limit, so the page can offer to keep its last part.
+        self.too_long: int | None = None
 
     def clean_text(self) -> str:
         # The pipeline's own check, so the form, the widget and the API refuse alike, with one message.
         text = self.cleaned_data["text"]
         if not text:
             return ""
+        limit = settings.CHECKER_MAX_CHARS
+        if len(text) > limit and self.data.get(KEEP_FIELD) == KEEP_END:
+            # Asked for after a refusal: a chat's actual request is usually at its end.
+            text = text[-limit:].strip()
         try:
             return validate(text)
         except CheckError as error:
+            if error.code == "too_long":
+                self.too_long = len(text)
+                raise forms.ValidationError(too_long_message(len(text), limit), code=error.code) from None
             raise forms.ValidationError(error.message, code=error.code) from None
 
     def clean_image(self) -> None:

@@ -14,6 +14,8 @@ from django.conf import settings
 from checker.analysis.types import PATTERN_IDS, RISK_LEVELS
 from checker.content import APPLIES_TO_LABELS
 from checker.privacy import KINDS
+from checker.ratelimits import describe_rate
+from checker.trends import DAYS_SHOWN, SUPPRESS_BELOW, SUPPRESSED, TZ
 
 _SPAN = {
     "type": "array",
@@ -134,10 +136,15 @@ def _schemas() -> dict[str, Any]:
                 "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
                 "description": (
                     "What the person was asked or offered, as they wrote or pasted it. Not blank, no NUL, "
-                    "and something visible (text of only zero-width or control characters is refused as empty)."
+                    "and something visible (text of only zero-width or control characters is refused as empty). "
+                    "对方让你做的事，原样写下或粘贴；不能为空。"
                 ),
             },
-            "save": {"type": "boolean", "default": False, "description": "Save the result and return a share URL."},
+            "save": {
+                "type": "boolean",
+                "default": False,
+                "description": "Save the result and return a share URL. 保存结果并返回分享链接。",
+            },
         },
         required=["text"],
     )
@@ -158,7 +165,7 @@ def _schemas() -> dict[str, Any]:
                         f"A screenshot: PNG, JPEG or WebP, at most {settings.CHECKER_IMAGE_MAX_BYTES // (1024 * 1024)} MB "
                         f"and {settings.CHECKER_IMAGE_MAX_PIXELS // 1_000_000} megapixels. Its text is read by OCR "
                         "(status bar, time stamps, the contact's name and buttons left out) and QR codes are decoded; "
-                        "the image is never stored or logged."
+                        "the image is never stored or logged. 一张截图：只读出文字和二维码，图片本身不保存、不写进日志。"
                     ),
                 },
                 "text": {
@@ -190,6 +197,55 @@ def _schemas() -> dict[str, Any]:
     }
 
 
+def _trends_schemas() -> dict[str, Any]:
+    """GET /api/v1/trends (checker/trends.py): the figures of /trends/, small counts suppressed."""
+    span = _object({"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}})
+    count = {"$ref": "#/components/schemas/TrendCount"}
+    return {
+        "TrendCount": {
+            "oneOf": [{"type": "integer", "minimum": SUPPRESS_BELOW}, {"const": SUPPRESSED}],
+            "description": (
+                f"A number of checks. Any count below {SUPPRESS_BELOW}, zero included, is the string "
+                f"“{SUPPRESSED}” (the same on the page and in the CSV), so a small number never points at "
+                f"a person. 少于 {SUPPRESS_BELOW} 次（包括 0 次）一律写作“{SUPPRESSED}”。"
+            ),
+        },
+        "Trends": _object(
+            {
+                "timezone": {"const": str(TZ), "description": "Days are dates in this time zone."},
+                "today": {"type": "string", "format": "date", "description": "The last day counted (still going on)."},
+                "suppressed_below": {"const": SUPPRESS_BELOW},
+                "total": {**count, "description": f"Checks in the last {DAYS_SHOWN} days."},
+                "days": {
+                    "type": "array",
+                    "minItems": DAYS_SHOWN,
+                    "maxItems": DAYS_SHOWN,
+                    "description": f"The last {DAYS_SHOWN} days, oldest first, today last.",
+                    "items": _object({"date": {"type": "string", "format": "date"}, "checks": count}),
+                },
+                "this_week": {**span, "description": "The last 7 days, today included."},
+                "last_week": {**span, "description": "The 7 days before those."},
+                "patterns": {
+                    "type": "array",
+                    "description": (
+                        "Every pattern of the taxonomy, counted by a check's first pattern, most checked this "
+                        "week first. Checks that matched no pattern are in `days` only."
+                    ),
+                    "items": _object(
+                        {
+                            "id": {"enum": list(PATTERN_IDS)},
+                            "title": {"type": "string", "description": "The pattern's name, in Chinese."},
+                            "url": {"type": ["string", "null"], "description": "The pattern's page on this site."},
+                            "this_week": count,
+                            "last_week": count,
+                        }
+                    ),
+                },
+            }
+        ),
+    }
+
+
 def _error_response(description: str, **headers: Any) -> dict[str, Any]:
     response: dict[str, Any] = {
         "description": description,
@@ -212,7 +268,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "Check what a person was asked to do against reported scam patterns. Numbers (ID, bank card, "
                 "mobile, e-mail, QQ, WeChat) are removed before anything is assessed; evidence offsets point into "
                 "the returned `text`. Nothing is stored unless `save` is true; submitted text is never logged. "
-                f"Each client (IP address) may make {settings.RATELIMIT_CHECKS} checks."
+                f"Each client (IP address) may make {settings.RATELIMIT_CHECKS} checks.\n\n"
+                "对照已报道的骗局套路，检查一个人被要求做的事。身份证号、银行卡号、手机号、邮箱、QQ 和微信号在检查之前就被删掉；"
+                "证据位置指向返回的 `text`。只有 `save` 为 true 时才保存结果；提交的文字从不写进日志。"
+                f"每个客户端（IP 地址）的检查次数上限：{describe_rate(settings.RATELIMIT_CHECKS)}。"
             ),
         },
         "servers": [{"url": server_url}],
@@ -220,7 +279,13 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "/api/v1/check": {
                 "post": {
                     "operationId": "check",
-                    "summary": "Assess a text",
+                    "summary": "Assess a text · 检查一段话",
+                    "description": (
+                        "Send the text as JSON, or a screenshot as multipart/form-data. The answer: risk level, "
+                        "matched patterns with evidence spans, advice, legal references and the reasons.\n\n"
+                        "用 JSON 发送文字，或用 multipart/form-data 上传截图。返回风险等级、对上的套路和证据位置、"
+                        "应对办法、法律依据以及判断的理由。"
+                    ),
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -258,7 +323,26 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         ),
                     },
                 }
-            }
+            },
+            "/api/v1/trends": {
+                "get": {
+                    "operationId": "trends",
+                    "summary": "What people are checking",
+                    "description": (
+                        f"The figures of /trends/ (also at /trends.csv): checks per day over the last {DAYS_SHOWN} "
+                        "days, and each pattern's checks in the last 7 days against the 7 before. Only counts are "
+                        "kept (day, risk level, first pattern, channel), never a text, a share link or an IP "
+                        f"address; any count below {SUPPRESS_BELOW} is “{SUPPRESSED}”. Cached for up to 5 minutes. "
+                        f"每天的体检次数和各套路最近两周的次数；只记次数，不记文字、链接或 IP，少于 {SUPPRESS_BELOW} 次写作“{SUPPRESSED}”。"
+                    ),
+                    "responses": {
+                        "200": {
+                            "description": "The figures.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Trends"}}},
+                        },
+                    },
+                }
+            },
         },
-        "components": {"schemas": _schemas()},
+        "components": {"schemas": {**_schemas(), **_trends_schemas()}},
     }

@@ -71,6 +71,47 @@ LEVELS: dict[str, Level] = {
 }
 CLOSING_STEP = "拿不准：拨打反诈专线 96110 咨询。"
 
+# A high result's "hand it to the police and the family" list: the verdict's own first sentence has
+# already said to stop, and the call buttons carry 110 and 96110.
+HANDOFF_STEPS = LEVELS["high"].steps[1:]
+
+# What the site recognises, said where a person may have a scam it does not know.
+COVERAGE_NOTE = (
+    "防骗体检只认得已报道的几类骗局：借用、买卖身份证件、人脸、验证码、银行卡和账号，冒充公检法，"
+    "以及诱导付款转账。别的骗局它可能认不出；拿不准就拨打 96110 问一问。"
+)
+# How long a quoted text may be in the summary for the police: the person pastes it into a report form.
+SUMMARY_TEXT_CHARS = 300
+
+
+def first_sentence(level_key: str, pattern: Any | None) -> str:
+    """A high verdict opens with its pattern's one thing to do now; other levels with their own sentence."""
+    if level_key == "high" and pattern is not None and getattr(pattern, "now", ""):
+        return pattern.now
+    return LEVELS[level_key].sentence
+
+
+def police_summary(*, when: str, level_word: str, titles: list[str], quotes: list[str], text: str) -> str:
+    """A few lines to copy into a report to the police: what was asked, the pattern, when.
+
+    ``text`` is the redacted text, so no personal number can reach the summary.
+    """
+    lines = [f"时间：{when}"]
+    if quotes:
+        lines.append("对方的要求：" + "、".join(dict.fromkeys(quotes)))
+    if titles:
+        lines.append(f"防骗体检的判断：{level_word}，像“{'”“'.join(titles)}”")
+    else:
+        lines.append(f"防骗体检的判断：{level_word}")
+    shown = text if len(text) <= SUMMARY_TEXT_CHARS else text[:SUMMARY_TEXT_CHARS] + "……"
+    lines.append(f"原话（号码已隐去）：{shown}")
+    return "\n".join(lines)
+
+
+def family_line(level_word: str, share_url: str) -> str:
+    """The one line sent with the share link to a relative."""
+    return f"我收到一段话，防骗体检说是“{level_word}”，你帮我看看：{share_url}"
+
 
 def level(risk_level: str | None) -> tuple[str, Level]:
     """The level to show; an unknown stored value is shown as medium, never as reassurance."""

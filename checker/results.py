@@ -24,8 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from checker import presentation
 from checker.analysis import Assessment
-from checker.content import Pattern, get_pattern
-from checker.models import Result
+from checker.content import Channel, Pattern, get_channels, get_pattern
+from checker.models import Feedback, Result
 from checker.privacy import PLACEHOLDER, describe
 
 # 24 random bytes = 192 bits, 32 URL-safe characters: unguessable, and short enough for a QR code.
@@ -110,20 +110,40 @@ def live_result(token: str) -> Result | None:
     return result
 
 
+def key_matches(result: Result, delete_key: str) -> bool:
+    return bool(delete_key) and hmac.compare_digest(hash_key(delete_key), result.delete_key_hash)
+
+
 def delete_with_key(result: Result, delete_key: str) -> bool:
-    if not delete_key or not hmac.compare_digest(hash_key(delete_key), result.delete_key_hash):
+    if not key_matches(result, delete_key):
         return False
     result.delete()
     return True
 
 
 def purge_expired(now: datetime | None = None) -> int:
-    """Delete results (and their feedback) older than RESULT_RETENTION_DAYS; return how many results."""
+    """Delete results older than RESULT_RETENTION_DAYS, and feedback older than FEEDBACK_RETENTION_DAYS.
+
+    Returns how many results. Feedback outlives its result (checker.models.Feedback) only until then.
+    """
+    now = now or timezone.now()
     count = 0
     for result in expired_results(now).only("pk").iterator():
         result.delete()
         count += 1
+    Feedback.objects.filter(created_at__lte=now - timedelta(days=settings.FEEDBACK_RETENTION_DAYS)).delete()
     return count
+
+
+def keep_feedback(result: Result, comment: str) -> Feedback:
+    """Store a comment (already redacted) with its own copy of the result's text and verdict."""
+    return Feedback.objects.create(
+        result=result,
+        comment=comment,
+        redacted_text=result.redacted_text,
+        assessment=result.assessment,
+        risk_level=result.risk_level,
+    )
 
 
 @dataclass(frozen=True)
@@ -205,6 +225,26 @@ def _pattern_content(pattern_id: str) -> Pattern | None:
         return None
 
 
+def folded_laws(patterns: Sequence[Pattern | None]) -> list[dict[str, Any]]:
+    """The legal references of the matched patterns, each article once, in the order first cited.
+
+    Two patterns often cite the same article; the page lists it once, naming every pattern it serves.
+    """
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for pattern in patterns:
+        if pattern is None:
+            continue
+        for ref in pattern.legal_refs:
+            entry = seen.setdefault((ref.law.key, ref.article.key), {"ref": ref, "patterns": []})
+            if pattern.title not in entry["patterns"]:
+                entry["patterns"].append(pattern.title)
+    return list(seen.values())
+
+
+def _channel(key: str) -> Channel | None:
+    return next((channel for channel in get_channels() if channel.key == key), None)
+
+
 def present(result: Result) -> dict[str, Any]:
     """Everything templates/partials/result.html needs, for the page, htmx and the widget alike."""
     data = result.assessment
@@ -223,10 +263,26 @@ def present(result: Result) -> dict[str, Any]:
                 "quotes": [text[s:e] for s, e in spans],
             }
         )
+    contents = [p["content"] for p in patterns]
+    titles = [p["content"].title if p["content"] else p["id"] for p in patterns]
+    when = timezone.localtime(result.created_at).strftime("%Y年%m月%d日 %H:%M")
     return {
         "result": result,
         "level": level,
         "level_info": level_info,
+        "first_sentence": presentation.first_sentence(level, contents[0] if contents else None),
+        "title_line": level_info.word + (f"：{titles[0]}" if level == "high" and titles else ""),
+        "laws": folded_laws(contents),
+        "police_summary": presentation.police_summary(
+            when=when,
+            level_word=level_info.word,
+            titles=titles,
+            quotes=[q for p in patterns for q in p["quotes"]],
+            text=text,
+        ),
+        "fanzha_app": _channel("fanzha-app") if level == "high" else None,
+        "handoff_steps": presentation.HANDOFF_STEPS,
+        "coverage_note": presentation.COVERAGE_NOTE,
         "closing_step": presentation.CLOSING_STEP,
         "score": data.get("score"),
         "note": data.get("note", ""),

@@ -93,7 +93,7 @@ def test_a_saved_api_check_returns_its_delete_key_once_and_the_key_deletes(clien
     result = Result.objects.get()
     assert body["delete_key"] and body["delete_key"] != result.delete_key_hash
     assert "delete_key" not in post_json(client, {"text": HIGH}).json()
-    client.post(f"/r/{result.token}/delete", {"key": body["delete_key"]})
+    client.post(f"/r/{result.token}/delete", {"key": body["delete_key"], "confirm": "yes"})
     assert not Result.objects.filter(pk=result.pk).exists()
 
 

@@ -1,6 +1,7 @@
 """The OpenAPI document at /api/v1/openapi.json matches what POST /api/v1/check really returns."""
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -46,6 +47,20 @@ def test_the_document_is_openapi_3_1_and_names_the_check_operation(document):
     operation = document["paths"]["/api/v1/check"]["post"]
     assert set(operation["responses"]) == {"200", "400", "405", "413", "415", "422", "429", "503"}
     assert document["servers"] == [{"url": "http://testserver"}]
+
+
+def test_the_descriptions_are_in_chinese_as_well_as_english(document, settings):
+    cjk = re.compile(r"[\u4e00-\u9fff]{4,}")
+    latin = re.compile(r"[A-Za-z]{4,} [A-Za-z]{2,}")
+    info = document["info"]["description"]
+    assert cjk.search(info) and latin.search(info)
+    check = document["paths"]["/api/v1/check"]["post"]
+    assert cjk.search(check["summary"]) and cjk.search(check["description"])
+    text = document["components"]["schemas"]["CheckRequest"]["properties"]["text"]["description"]
+    assert cjk.search(text) and latin.search(text)
+    # The rate limit is said in words in Chinese, and follows the setting.
+    settings.RATELIMIT_CHECKS = "100/h"
+    assert "每小时 100 次" in openapi_document("http://testserver")["info"]["description"]
 
 
 def test_the_schemas_are_valid_json_schema(document):

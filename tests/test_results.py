@@ -16,6 +16,7 @@ from checker.results import (
     highlight_segments,
     live_result,
     present,
+    keep_feedback,
     purge_expired,
     qr_svg,
     save_result,
@@ -82,16 +83,22 @@ def test_live_result_hides_unknown_and_expired_tokens(settings):
     assert live_result("no-such-token") is None
 
 
-def test_purge_expired_deletes_old_results_with_their_feedback_and_keeps_fresh_ones(settings):
+def test_purge_expired_deletes_old_results_and_feedback_on_their_own_clocks(settings):
     settings.RESULT_RETENTION_DAYS = 180
+    settings.FEEDBACK_RETENTION_DAYS = 90
     fresh, _ = save_result(TEXT, assessment())
     old, _ = save_result(TEXT, assessment())
-    Feedback.objects.create(result=old, comment="不对")
+    recent = keep_feedback(old, "不对")
+    stale = keep_feedback(old, "也不对")
+    Feedback.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=91))
     Result.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=181))
 
     assert purge_expired() == 1
     assert list(Result.objects.all()) == [fresh]
-    assert Feedback.objects.count() == 0
+    # The recent feedback outlives its result, detached, with its own copy of what was judged.
+    kept = Feedback.objects.get()
+    assert kept.pk == recent.pk and kept.result is None
+    assert kept.redacted_text == TEXT and kept.risk_level == old.risk_level
 
 
 def test_the_purge_command_follows_the_retention_setting(settings, capsys):

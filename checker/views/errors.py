@@ -1,4 +1,4 @@
-"""The site's own error pages for 400 and 500.
+"""The site's own error pages for 400, 500 and an expired form (CSRF).
 
 Django's default handlers carry ``@requires_csrf_token``, which reads ``request.POST`` again on a
 POST. When reading it was what failed (a form posted as ``charset=gbk``: Django raises
@@ -32,3 +32,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return _page(request, "500.html", 500)
     except Exception:  # noqa: BLE001 - the error page must not fail in turn
         return HttpResponse("<h1>出错了，请稍后再试。</h1>", status=500)
+
+
+EXPIRED = "页面过期了，请刷新后再试一次。"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """An expired or cookieless form: a plain sentence, never Django's technical 403 (settings.CSRF_FAILURE_VIEW)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "form_expired", "message": EXPIRED}, status=403)
+    # htmx swaps the answer into the result area (static/js/checker.js lets 403s through).
+    template = "partials/expired.html" if request.headers.get("HX-Request") == "true" else "403.html"
+    response = _page(request, template, 403, message=EXPIRED)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -17,9 +17,11 @@ from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
 from checker.forms import CheckForm, FeedbackForm
-from checker.models import Feedback, Result
+from checker.models import Result
+from checker.presentation import family_line
 from checker.privacy import redact
-from checker.results import delete_with_key, live_result, present, qr_svg
+from checker.results import delete_with_key, keep_feedback, key_matches, live_result, present, qr_svg
+from checker.trends import count_check
 
 # Carries the creator's delete key across the no-JavaScript redirect, readable once, then dropped.
 # Signed and scoped to the result's path; the key is never kept on the server.
@@ -44,9 +46,11 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 def _result_context(request: HttpRequest, result: Result, delete_key: str | None = None) -> dict:
     share_url = request.build_absolute_uri(result.get_absolute_url())
+    shown = present(result)
     return {
-        **present(result),
+        **shown,
         "share_url": share_url,
+        "family_line": family_line(shown["level_info"].word, share_url),
         "qr_svg": qr_svg(share_url),
         "delete_key": delete_key,
         "feedback_form": FeedbackForm(),
@@ -79,6 +83,7 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
     outcome = form.is_valid() and form.run()
     if not outcome:
         return _form_error(request, form)
+    count_check(outcome, channel="site")
     result, delete_key = outcome.result, outcome.delete_key
     if delete_key is None:
         return _unsaved(request, result, ocr=outcome.ocr)
@@ -86,7 +91,13 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx or outcome.ocr is not None:
         # A screenshot's reading (what was recognised, its QR codes) is shown once and never stored,
         # so it cannot ride the redirect: without JavaScript the full page is the answer to the post.
-        context = {**_result_context(request, result, delete_key), "show_share_link": True, "ocr": outcome.ocr}
+        context = {
+            **_result_context(request, result, delete_key),
+            "show_share_link": True,
+            "ocr": outcome.ocr,
+            # htmx takes a <title> in the answer as the tab's title, so the tab carries the verdict.
+            "htmx_title": bool(request.htmx),
+        }
         response = render(request, "partials/result.html" if request.htmx else "result.html", context)
         # The address bar then holds the share link, as after the no-JavaScript redirect.
         response["HX-Push-Url"] = result.get_absolute_url()
@@ -108,7 +119,7 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
 
 def _unsaved(request: HtmxHttpRequest, result: Result, ocr: object = None) -> HttpResponse:
     # The database is away: show the verdict anyway, say that no share link could be made.
-    context = {**present(result), "not_saved": True, "ocr": ocr}
+    context = {**present(result), "not_saved": True, "ocr": ocr, "htmx_title": bool(request.htmx)}
     template = "partials/result.html" if request.htmx else "result.html"
     return _no_store(render(request, template, context))
 
@@ -131,7 +142,14 @@ def _result_page(request: HttpRequest, result: Result, *, status: int = 200, **e
 def result(request: HttpRequest, token: str) -> HttpResponse:
     found = _live_or_404(token)
     delete_key = request.get_signed_cookie(DELETE_COOKIE, default=None, salt=found.token, max_age=DELETE_COOKIE_MAX_AGE)
-    response = _result_page(request, found, delete_key=delete_key)
+    # Without the delete key this is someone the link was sent to: the page speaks to the reader.
+    response = _result_page(
+        request,
+        found,
+        delete_key=delete_key,
+        for_reader=not delete_key,
+        feedback_sent=request.GET.get("feedback") == "sent",
+    )
     if delete_key:
         # One time only: a reload, or anyone the link is shared with, no longer sees the delete button.
         response.delete_cookie(DELETE_COOKIE, path=found.get_absolute_url())
@@ -143,10 +161,15 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def delete_result(request: HttpRequest, token: str) -> HttpResponse:
     found = _live_or_404(token)
-    if not delete_with_key(found, request.POST.get("key", "")):
+    key = request.POST.get("key", "")
+    if not key_matches(found, key):
         return _no_store(
             _result_page(request, found, status=403, delete_error="删除链接不对或已经用过，这条结果没有删除。")
         )
+    if request.POST.get("confirm") != "yes":
+        # Deleting cannot be undone: a second, explicit step, which works without JavaScript.
+        return _no_store(render(request, "delete_confirm.html", {"result": found, "delete_key": key}))
+    delete_with_key(found, key)
     messages.success(request, "这条体检结果已经删除，分享出去的链接也打不开了。")
     return redirect("home")
 
@@ -164,11 +187,11 @@ def feedback(request: HtmxHttpRequest, token: str) -> HttpResponse:
             return render(request, "partials/feedback.html", {"result": found, "feedback_form": form}, status=400)
         return _no_store(_result_page(request, found, status=400, feedback_form=form))
     # Comments get the same redaction as the text: people write their numbers here too.
-    Feedback.objects.create(result=found, comment=redact(form.cleaned_data["comment"]).text)
+    keep_feedback(found, redact(form.cleaned_data["comment"]).text)
     if request.htmx:
         return render(request, "partials/feedback.html", {"result": found, "feedback_sent": True})
-    messages.success(request, "谢谢！我们会人工复核这条结果。")
-    return redirect(found.get_absolute_url() + "#feedback")
+    # The thanks is shown in place of the form, where the anchor lands, not only at the top of the page.
+    return redirect(found.get_absolute_url() + "?feedback=sent#feedback")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

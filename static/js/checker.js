@@ -2,14 +2,49 @@
 (function () {
   "use strict";
 
+  // No maxlength on the textarea: the browser would cut a long paste silently, and a chat's real
+  // request is often at its end. The counter says when the text is over the limit instead.
   function updateCounter(textarea) {
     var counter = document.getElementById(textarea.dataset.counter);
     if (!counter) return;
-    var max = parseInt(textarea.getAttribute("maxlength"), 10) || 5000;
+    var max = parseInt(textarea.dataset.max, 10) || 5000;
     var used = textarea.value.length;
-    counter.textContent = used + " / " + max + " 字";
+    counter.textContent = used > max
+      ? used + " / " + max + " 字：太长了，请删掉前面的寒暄，只留对方提出要求的部分"
+      : used + " / " + max + " 字";
     counter.classList.toggle("counter--near", used > max * 0.9);
   }
+
+  // 长辈模式 in place: the same session cookie the header's GET form sets, without a reload.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("elder-switch")) return;
+    var button = form.querySelector("button[name=on]");
+    var on = button.value === "1";
+    document.documentElement.classList.toggle("elder", on);
+    document.cookie = "elder=" + (on ? "1" : "; max-age=0") + "; path=/; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
+    button.value = on ? "0" : "1";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.textContent = "长辈模式：" + (on ? "开" : "关");
+    event.preventDefault();
+  });
+
+  // Back from a result swapped in by htmx: htmx restores the page from the server (results are
+  // kept out of its history cache), which would empty the textarea. The text is kept in this
+  // page's memory only, never in storage, and put back.
+  var typed = "";
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches(".check-form textarea[name=text]")) typed = event.target.value;
+  });
+  function restoreTyped() {
+    var textarea = document.querySelector(".check-form textarea[name=text]");
+    if (textarea && !textarea.value && typed) {
+      textarea.value = typed;
+      updateCounter(textarea);
+    }
+  }
+  document.addEventListener("htmx:historyRestore", restoreTyped);
+  document.addEventListener("htmx:historyCacheMissLoad", function () { setTimeout(restoreTyped, 0); });
 
   // Screenshots: a preview of the chosen or pasted image (a data: URL, which the CSP allows), and
   // pasting from the clipboard into the file field. Without JavaScript the file field works alone.
@@ -62,6 +97,8 @@
     if (!field) field = document.querySelector("[data-image-field]");
     if (!field) return;
     var input = field.querySelector("input[type=file]");
+    var fold = field.closest("details");
+    if (fold) fold.open = true;  // the preview must be seen
     var transfer = new DataTransfer();
     transfer.items.add(image);
     input.files = transfer.files;
@@ -77,9 +114,14 @@
       textarea.addEventListener("input", function () { updateCounter(textarea); });
       updateCounter(textarea);
     });
-    // Copy buttons are hidden in the markup: they are shown only where they can work.
+    // Copy and share buttons are hidden in the markup: they are shown only where they can work.
     if (navigator.clipboard) {
       root.querySelectorAll("button[data-copy]").forEach(function (button) {
+        button.hidden = false;
+      });
+    }
+    if (navigator.share) {
+      root.querySelectorAll("button[data-share-url]").forEach(function (button) {
         button.hidden = false;
       });
     }
@@ -92,6 +134,7 @@
       var textarea = example.form.querySelector("textarea[name=text]");
       if (textarea) {
         textarea.value = example.value;
+        typed = example.value;
         updateCounter(textarea);
       }
       return;
@@ -101,6 +144,11 @@
       var field = clear.closest("[data-image-field]");
       field.querySelector("input[type=file]").value = "";
       showPreview(field, null);
+      return;
+    }
+    var share = event.target.closest("button[data-share-url]");
+    if (share) {
+      navigator.share({ title: "防骗体检结果", text: share.dataset.shareText, url: share.dataset.shareUrl }).catch(function () {});
       return;
     }
     var copy = event.target.closest("button[data-copy]");

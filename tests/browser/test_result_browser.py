@@ -41,7 +41,7 @@ def test_evidence_is_highlighted_and_each_highlight_links_to_its_pattern(live_se
     submit_with_javascript(page, live_server.url)
     marks = page.locator(".submitted-text mark.ev")
     assert marks.count() >= 1
-    target = marks.first.locator("sup a").first.get_attribute("href")
+    target = marks.first.locator("a.ev-ref").first.get_attribute("href")
     assert page.locator(target).locator("h4").is_visible()
     # The phone number never came back from the server.
     assert "13812345678" not in page.content()
@@ -111,6 +111,7 @@ def test_the_delete_link_removes_the_result(live_server, page):
     submit_with_javascript(page, live_server.url)
     share_url = page.locator("#share-url").input_value()
     page.get_by_role("button", name="删除这条结果").click()
+    page.get_by_role("button", name="确定删除").click()
     page.wait_for_url(live_server.url + "/")
     assert "已经删除" in page.locator(".messages").inner_text()
     response = page.goto(share_url)

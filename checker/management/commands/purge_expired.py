@@ -10,8 +10,9 @@ from checker.results import purge_expired
 
 class Command(BaseCommand):
     help = (
-        "Delete saved results (and their feedback) older than RESULT_RETENTION_DAYS "
-        f"(now {settings.RESULT_RETENTION_DAYS} days). Safe to run as often as you like."
+        "Delete saved results older than RESULT_RETENTION_DAYS "
+        f"(now {settings.RESULT_RETENTION_DAYS} days) and feedback older than FEEDBACK_RETENTION_DAYS "
+        f"(now {settings.FEEDBACK_RETENTION_DAYS} days). Safe to run as often as you like."
     )
 
     def handle(self, *args: object, **options: object) -> None:
