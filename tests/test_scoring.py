@@ -1,3 +1,5 @@
+import pytest
+
 from checker.analysis.scoring import BANDS, Signals, combine, without
 
 PATTERNS = ("face-data-request", "gift-qr-lure")
@@ -188,3 +190,30 @@ def test_a_service_message_sending_a_code_keeps_a_rule_hit_below_high():
     v = combine(s)
     assert v.level == "low"
     assert any("service" in r for r in v.reasons)
+
+
+def impersonating(**extra) -> Signals:
+    base = dict(
+        rule_levels={"gift-qr-lure": "high"},
+        pattern_p={p: (0.6 if p == "gift-qr-lure" else 0.0) for p in PATTERNS},
+        level_p=UNSURE,
+        lawful=True,  # "官网", "我行": the bank's words the phishing borrows
+        risk_context=False,
+        rule_names={"gift-qr-lure": "积分可兑换现金要登录网址"},
+    )
+    base.update(extra)
+    return Signals(**base)
+
+
+def test_an_impersonating_rule_is_not_capped_by_the_lawful_words_it_borrows():
+    plain = combine(impersonating())
+    assert plain.level == "medium" and "capped: lawful context and no risk cue" in plain.reasons
+    v = combine(impersonating(impersonation=frozenset({"gift-qr-lure"})))
+    assert v.level == "high" and "gift-qr-lure" in v.confidences
+    assert any("impersonates" in r for r in v.reasons)
+
+
+@pytest.mark.parametrize("context", [{"aware": True}, {"service": True}])
+def test_a_warning_or_a_service_message_still_caps_an_impersonating_rule(context):
+    v = combine(impersonating(impersonation=frozenset({"gift-qr-lure"}), **context))
+    assert v.level != "high"

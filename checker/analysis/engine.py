@@ -88,6 +88,7 @@ class Engine:
                 risk_context=signal and any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES),
                 aware=signal and bool(self.ruleset.aware.search(norm.text)),
                 decisive=frozenset(h.pattern for h in hits if h.decisive),
+                impersonation=frozenset(h.pattern for h in hits if h.impersonates and h.level == "high"),
                 service=signal and bool(self.ruleset.service.search(norm.text)),
                 rule_names=rule_names,
                 model_evidence=frozenset(model_spans),

@@ -35,6 +35,10 @@ class Rule:
     # Cue groups that say the same words belong to another pattern: ID photos and a fee in a loan
     # application are a loan harvest, not a paid ID-photo job.
     unless: tuple[re.Pattern, ...] = ()
+    # The scheme speaks in a lawful party's voice (a bank's points "worth cash" behind a link, an airline's
+    # "cancelled flight" with a compensation hotline): the lawful words it borrows (官网, 我行, 航空) do not
+    # cap it. Warnings and a service's own code message still do.
+    impersonates: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class RuleHit:
     level: str
     spans: tuple[tuple[int, int], ...]  # into the normalised text
     decisive: bool = False
+    impersonates: bool = False
 
 
 def _compile_group(group, cues: dict[str, list[str]], path: Path, field: str) -> re.Pattern:
@@ -115,6 +120,7 @@ def load_rules(root: Path | None = None) -> RuleSet:
                     raw["level"],
                     raw.get("decisive", False),
                     unless,
+                    raw.get("impersonates", False),
                 )
             )
     context_path = layout.shared_file("lawful.yaml", root)
@@ -155,7 +161,7 @@ def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | Non
     if any(has_match(group, text, memo) for group in rule.unless):
         return None
     if len(found) == 1:
-        return RuleHit(rule.pattern, rule.name, rule.level, (found[0][0],), rule.decisive)
+        return RuleHit(rule.pattern, rule.name, rule.level, (found[0][0],), rule.decisive, rule.impersonates)
     # Anchor on each match of the rarest group and take the nearest match of every other group.
     anchor_index = min(range(len(found)), key=lambda k: len(found[k]))
     for anchor in found[anchor_index]:
@@ -167,7 +173,8 @@ def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | Non
         lo = min(s[0] for s in chosen)
         hi = max(s[1] for s in chosen)
         if hi - lo <= rule.window:
-            return RuleHit(rule.pattern, rule.name, rule.level, tuple(sorted(set(chosen))), rule.decisive)
+            spans = tuple(sorted(set(chosen)))
+            return RuleHit(rule.pattern, rule.name, rule.level, spans, rule.decisive, rule.impersonates)
     return None
 
 

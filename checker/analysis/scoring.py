@@ -11,7 +11,9 @@ One function, ``combine``, so the policy is in one place and tested on its own. 
 * **Context caps rules at medium.** Lawful context (bank counter, 12306, one's own app …) with none of
   the risk cues, a text that warns about a scheme ("公检法不会…", "千万别…"), and a service's own
   message that sends the person a code and says not to share it: "做人脸识别" at a bank counter is
-  low, "做人脸识别" for 50 yuan for a stranger is high.
+  low, "做人脸识别" for 50 yuan for a stranger is high. A rule that names an impersonation (the
+  bank's "积分兑换现金" behind a bare link) is not capped by the lawful words it borrows; warnings and
+  service messages cap it still.
 * **Medium means a signal.** A medium rule, a capped high rule, or the classifier fairly sure of a
   pattern, with the level model not sure the text is lawful. An unfamiliar text with no signal is low,
   however the level model rates it.
@@ -60,6 +62,8 @@ class Signals:
     decisive: frozenset[str] = frozenset()  # patterns found by a decisive rule
     service: bool = False  # a service's own message sending the person a code, "请勿泄露"
     rule_names: dict[str, str] = field(default_factory=dict)  # pattern id → the strongest rule's name
+    # Patterns found by a high rule that speaks in a lawful party's voice: lawful context does not cap them.
+    impersonation: frozenset[str] = frozenset()
     # Patterns the classifier can point at in the text (None: all can; the engine passes the real set).
     model_evidence: frozenset[str] | None = None
 
@@ -82,26 +86,33 @@ def pattern_confidence(rule_level: str | None, p: float, decisive: bool = False)
     return p
 
 
-def _caps(s: Signals) -> list[str]:
+def _caps(s: Signals) -> tuple[list[str], set[str]]:
+    """The reasons rules are capped at medium, and the patterns whose high rules escape the cap."""
     caps = []
+    escaping: set[str] = set()
     if s.lawful and not s.risk_context:
         caps.append("capped: lawful context and no risk cue")
+        escaping = set(s.impersonation)
     if s.aware:
         caps.append("capped: the text warns about a scheme")
+        escaping = set()
     if s.service:
         caps.append("capped: a service's own message sending a code")
-    return caps
+        escaping = set()
+    return caps, escaping
 
 
 def combine(s: Signals) -> Verdict:
     t = THRESHOLDS
-    reasons = _caps(s)
+    reasons, escaping = _caps(s)
     capped = bool(reasons)
+    if escaping:
+        reasons.append("not capped: " + ", ".join(sorted(escaping)) + " impersonates the lawful party it names")
     p_low = s.level_p.get("low", 0.0)
     p_high = s.level_p.get("high", 0.0)
     has_evidence = (lambda p: True) if s.model_evidence is None else s.model_evidence.__contains__
 
-    rules = {k: ("medium" if capped and v == "high" else v) for k, v in s.rule_levels.items()}
+    rules = {k: ("medium" if capped and v == "high" and k not in escaping else v) for k, v in s.rule_levels.items()}
     conf = {p: pattern_confidence(rules.get(p), s.pattern_p.get(p, 0.0), p in s.decisive) for p in s.pattern_p}
 
     high_by: dict[str, str] = {}  # pattern → why it makes the text high

@@ -1,0 +1,51 @@
+"""Scam SMS in the forms bulk senders use, and the lawful messages they imitate (content/training/sms-scams.yaml).
+
+The texts here are not in the training data: the mechanisms (an impersonating rule, a bare link, a
+compensation hotline) must carry them, not a memorised sentence.
+"""
+
+import pytest
+
+from checker.analysis import assess
+
+HIGH = [
+    ("gift-qr-lure", "【交通银行】尊敬的客户您的积分已满足兑换520元现金条件逾期作废请登陆手机网 bocom-jf.top 领取"),
+    (
+        "gift-qr-lure",
+        "您好您已被湖南卫视快乐大本营抽选为场外幸运观众将获得奖金9.8万元及笔记本电脑请登陆 klbk-lj.cn 查收",
+    ),
+    (
+        "money-transfer-fraud",
+        "尊敬的旅客您乘坐的12月9日HU7605航班因机械故障取消请联系客服13350871234办理退票每人补偿260元",
+    ),
+    ("money-transfer-fraud", "诚聘刷单兼职人员，手机操作，一单一结，日赚三百以上，详询客服"),
+    ("money-transfer-fraud", "我是美团客服，您误开通了商家会员，不取消每月扣费，请下载腾讯会议共享屏幕，我指导您关闭"),
+    ("fake-authority", "我是市公安局民警，你涉嫌一起洗钱案，现在去酒店开个房间，不要告诉任何人，配合视频笔录"),
+]
+LOW = [
+    "【交通银行】您的信用卡积分可在买单吧App积分商城兑换礼品，本行不会通过短信链接让您兑换现金。",
+    "【海南航空】您预订的HU7605航班因天气原因取消，可在海南航空App或致电95339免费改签退票。",
+    "公安提示：刷单兼职都是诈骗，先给小甜头再让你垫钱，千万别信。",
+    "我今天把积分兑换了一箱牛奶，在超市服务台换的，挺划算",
+]
+
+
+@pytest.mark.parametrize(("pattern", "text"), HIGH)
+def test_scam_sms_are_high_and_name_their_pattern(pattern, text):
+    result = assess(text)
+    assert result.risk_level == "high", result.reasons
+    assert pattern in [p.id for p in result.patterns]
+    assert all(p.evidence for p in result.patterns)
+
+
+@pytest.mark.parametrize("text", LOW)
+def test_the_lawful_messages_they_imitate_are_not_high(text):
+    assert assess(text).risk_level != "high", assess(text).reasons
+
+
+def test_stock_tip_groups_and_a_relative_in_trouble_are_medium_not_high():
+    for text in (
+        "前基金经理建群每天分享涨停牛股，免费进群，加微信领取名额",
+        "外婆我是小军，我在学校惹了麻烦要赔钱，你先给我转三千，别跟我妈说",
+    ):
+        assert assess(text).risk_level == "medium", (text, assess(text).reasons)
