@@ -276,7 +276,7 @@ def test_feedback_is_stored_redacted_for_review(client):
     assert MOBILE not in feedback.comment and PLACEHOLDER in feedback.comment
     # Without JavaScript the thanks replaces the form where the page lands, not only at the top.
     landed = client.get(response["Location"]).content.decode()
-    assert "谢谢你的反馈" in landed and "<summary id=\"feedback-title\">" not in landed
+    assert "谢谢你的反馈" in landed and '<summary id="feedback-title">' not in landed
 
 
 def test_feedback_without_a_comment_is_fine_and_htmx_gets_a_thank_you(client):

@@ -46,7 +46,9 @@ def test_the_call_links_are_within_a_screen_and_a_half_of_the_verdict(live_serve
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_the_shared_page_fits_in_five_screens_with_the_law_folded(live_server, page, chromium, artifacts_dir, width, height):
+def test_the_shared_page_fits_in_five_screens_with_the_law_folded(
+    live_server, page, chromium, artifacts_dir, width, height
+):
     check(page, live_server.url)
     share_url = page.locator("#share-url").input_value()
     reader = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": height})
