@@ -30,8 +30,8 @@ def check_model(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """A missing, stale or unreadable classifier is reported before the first request needs it.
 
     A warning, not an error: `migrate` and `train` itself must still run while the model is
-    missing. Serving refuses it for real: gunicorn.conf.py stops at start-up, and
-    `check --deploy --fail-level WARNING` fails.
+    missing. Serving refuses it for real: gunicorn logs the reason at start-up and checks answer
+    503 while ``/readyz`` says the model is not ready, and `check --deploy --fail-level WARNING` fails.
     """
     from pathlib import Path
 

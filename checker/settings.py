@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "corsheaders",
+    "axes",
     "checker",
 ]
 
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "checker.middleware.ModelUnavailableMiddleware",
     "checker.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: turns a locked-out admin login into its 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "checker.urls"
@@ -75,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "checker.context_processors.limits",
+                "checker.context_processors.display",
             ],
         },
     },
@@ -111,7 +116,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One machine: a directory every gunicorn worker on it shares, so a client's rate limit is one
+    # allowance, not one per worker. Fails soft too (checker/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "checker.cache.FailSoftFileCache",
+            "LOCATION": env_str("CHECKER_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        }
+    }
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -138,6 +150,8 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer probes the app server itself, over plain HTTP: answer, do not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
 # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
@@ -150,10 +164,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# An expired form gets a plain sentence, never the technical 403 page.
+CSRF_FAILURE_VIEW = "checker.views.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Only the widget may be framed; its view replaces frame-ancestors with this list.
+# static/js/embed.js assumes the default's plain-http rule: off localhost it shows a link, not a frame.
 WIDGET_FRAME_ANCESTORS = env_list("WIDGET_FRAME_ANCESTORS", ["https:", "http://localhost:*", "http://127.0.0.1:*"])
 
 CONTENT_SECURITY_POLICY = {
@@ -181,12 +198,31 @@ ADMIN_PATH = env_str("DJANGO_ADMIN_PATH", "staff-admin/")
 if not ADMIN_PATH.endswith("/") or ADMIN_PATH.startswith("/"):
     raise ConfigError("DJANGO_ADMIN_PATH must look like 'some-path/' (no leading slash, a trailing slash)")
 
+# The admin login is throttled (django-axes): 5 wrong passwords for one username from one address
+# lock that pair out for 15 minutes (a 429), without locking the real admin out from elsewhere.
+# Only the admin's login is ever recorded: the checks authenticate nobody, and successful logins
+# are not logged either (no access log).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind the load balancer, the address the rate limits use (checker/client_ip.py), not the balancer's.
+AXES_CLIENT_IP_CALLABLE = "checker.client_ip.client_ip" if BEHIND_PROXY else None
+AXES_ONLY_ADMIN_SITE = True
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_COOLOFF_MESSAGE = "登录失败次数太多：这个账号在当前网络上已锁定 15 分钟，请稍后再试。"
+
 # --- The checker -------------------------------------------------------------------------
 # The one root every loader reads authored content from (checker/analysis/layout.py).
 CHECKER_CONTENT_DIR = Path(env_str("CHECKER_CONTENT_DIR", str(BASE_DIR / "content")))
 CHECKER_MODEL_PATH = Path(env_str("CHECKER_MODEL_PATH", str(BASE_DIR / "var" / "model" / "engine.npz")))
 CHECKER_MAX_CHARS = env_int("CHECKER_MAX_CHARS", 5000, minimum=100)
 RESULT_RETENTION_DAYS = env_int("RESULT_RETENTION_DAYS", 180, minimum=1)
+# Feedback (redacted) is kept for review this long, even after its result is deleted.
+FEEDBACK_RETENTION_DAYS = env_int("FEEDBACK_RETENTION_DAYS", 180, minimum=1)
+# Days of check counts kept for /trends/ (checker/trends.py); `manage.py prune_trends` deletes older ones.
+CHECKER_TRENDS_DAYS = env_int("CHECKER_TRENDS_DAYS", 400, minimum=30)
 RATELIMIT_CHECKS = env_str("RATELIMIT_CHECKS", "30/m")
 # Behind a load balancer every request comes from its address; limit by the client it reports.
 # PROXY_HOPS is how many proxies of ours append to X-Forwarded-For (a CDN before the balancer: 2).

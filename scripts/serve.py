@@ -11,7 +11,9 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,9 +44,32 @@ def migrate(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
 
+@dataclass
+class Server:
+    """A running gunicorn: its base URL, its master process and what it has logged so far."""
+
+    base: str
+    proc: subprocess.Popen
+    _log: IO[bytes]
+
+    def log(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")
+
+    def worker_pids(self) -> list[int]:
+        return [pid for pid, fields in _workers() if int(fields["PPid"]) == self.proc.pid]
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], workers: int = 2, port: int | None = None) -> Iterator[str]:
     """Yields the base URL of a gunicorn serving the project; stops it afterwards."""
+    with gunicorn_server(env, workers, port) as server:
+        yield server.base
+
+
+@contextlib.contextmanager
+def gunicorn_server(env: dict[str, str], workers: int = 2, port: int | None = None) -> Iterator[Server]:
+    """:func:`gunicorn`, yielding the :class:`Server` for tests that signal its processes or read its log."""
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
@@ -55,7 +80,7 @@ def gunicorn(env: dict[str, str], workers: int = 2, port: int | None = None) -> 
         )  # fmt: skip
         try:
             wait_until_up(base, proc, log)
-            yield base
+            yield Server(base, proc, log)
         finally:
             proc.terminate()
             try:

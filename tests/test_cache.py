@@ -124,3 +124,72 @@ def test_redis_timeouts_in_the_settings_are_at_most_a_fifth_of_a_second():
     assert cache["BACKEND"] == "checker.cache.FailSoftRedisCache"
     assert 0 < cache["OPTIONS"]["socket_connect_timeout"] <= 0.2
     assert 0 < cache["OPTIONS"]["socket_timeout"] <= 0.2
+
+
+# --- Without Redis: one machine's workers share a file cache -------------------------------------
+
+
+def test_without_redis_the_default_cache_is_a_directory_every_worker_shares():
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"DJANGO_DEBUG": "1"}
+    code = "import json, checker.settings as s; print(json.dumps(s.CACHES['default']))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["BACKEND"] == "checker.cache.FailSoftFileCache"
+
+
+@pytest.mark.slow
+def test_without_redis_a_clients_limit_holds_whichever_worker_answers(tmp_path):
+    """Two gunicorns of one worker each, as two workers of one: same SQLite, same cache directory."""
+    import urllib.error
+    import urllib.request
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from serve import gunicorn, migrate, server_env
+
+    env = server_env(
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        CHECKER_CACHE_DIR=str(tmp_path / "cache"),
+        RATELIMIT_CHECKS="5/m",
+    )
+    migrate(env)
+
+    def post(base: str) -> int:
+        body = json.dumps({"text": TEXT, "save": False}).encode()
+        request = urllib.request.Request(base + "/api/v1/check", body, {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=20) as r:  # noqa: S310 - loopback
+                return r.status
+        except urllib.error.HTTPError as err:
+            return err.code
+
+    with gunicorn(env, workers=1) as a, gunicorn(env, workers=1) as b:
+        statuses = [post((a, b)[k % 2]) for k in range(8)]
+    # 5 per minute for this client in all: the 6th is refused whichever process gets it.
+    assert statuses == [200] * 5 + [429] * 3
+
+
+def test_a_broken_cache_directory_lifts_the_limit_with_a_warning(client, settings, tmp_path, caplog):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")  # the cache cannot create its directory here
+    settings.CACHES = {"default": {"BACKEND": "checker.cache.FailSoftFileCache", "LOCATION": str(blocker / "cache")}}
+    settings.RATELIMIT_CHECKS = "2/m"
+    with caplog.at_level(logging.WARNING, logger="checker.cache"):
+        statuses = [
+            client.post("/api/v1/check", {"text": TEXT}, content_type="application/json").status_code for _ in range(4)
+        ]
+    assert statuses == [200] * 4
+    assert "cache unavailable" in caplog.text
+
+
+def test_the_file_cache_sweeps_only_expired_counters(tmp_path):
+    from checker.cache import FailSoftFileCache
+
+    cache = FailSoftFileCache(str(tmp_path), {})
+    cache.set("live", 1, 60)
+    cache.set("gone", 1, 60)
+    path = cache._key_to_file("gone")
+    cache.set("gone", 1, -1)  # expired at once
+    assert os.path.exists(path)
+    cache._swept_at -= cache.SWEEP_SECONDS
+    cache.set("another", 1, 60)  # a write sweeps, at most once a minute
+    assert not os.path.exists(path)
+    assert cache.get("live") == 1 and cache.get("another") == 1

@@ -1,4 +1,4 @@
-"""Faults: the verdict survives a database outage; a broken model is refused at start-up."""
+"""Faults: the verdict survives a database outage. (A broken model at start-up: tests/test_gunicorn.py.)"""
 
 import subprocess
 import sys
@@ -35,45 +35,6 @@ def test_the_htmx_check_also_survives_the_database_being_down(client, database_d
     response = client.post("/check", {"text": "陌生人让我把验证码报给他"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "没能保存" in response.content.decode()
-
-
-def gunicorn_boot(model_path: Path) -> subprocess.CompletedProcess:
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SECRET_KEY": "x" * 50,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "CHECKER_MODEL_PATH": str(model_path),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "gunicorn", "checker.wsgi", "-c", "gunicorn.conf.py", "--bind", "127.0.0.1:0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_a_corrupt_model_stops_gunicorn_at_start_up_with_a_clear_message(tmp_path):
-    bad = tmp_path / "engine.npz"
-    bad.write_bytes(b"not a model at all")
-    proc = gunicorn_boot(bad)
-    assert proc.returncode != 0
-    assert "cannot be read" in proc.stderr and "manage.py train" in proc.stderr
-
-
-def test_a_stale_model_stops_gunicorn_at_start_up_with_a_clear_message(tmp_path):
-    import json
-
-    from checker.analysis import model
-
-    payload = model.read_meta(Path(__import__("django.conf").conf.settings.CHECKER_MODEL_PATH))
-    meta = json.loads(payload["meta"])
-    meta["content_hash"] = "0" * 64
-    model.save(payload | {"meta": json.dumps(meta)}, tmp_path / "engine.npz")
-    proc = gunicorn_boot(tmp_path / "engine.npz")
-    assert proc.returncode != 0
-    assert "stale" in proc.stderr
 
 
 # --- The database down: share pages, feedback and delete answer 503, never 500 -----------------

@@ -108,6 +108,44 @@ def test_a_model_trained_for_other_labels_is_stale(tmp_path, small_payload):
         model.load(tmp_path / "fewer.npz")
 
 
+# A file that passes every freshness check but whose arrays do not fit together: before verify()
+# looked at them, it passed start-up and then every check was a 500 inside numpy.
+MISSHAPEN = {
+    "one output column short": ("weights", lambda a: a[:, :-1]),
+    "rows that do not match the vocabulary": ("weights", lambda a: a[:-5]),
+    "an idf shorter than its term list": ("word_idf", lambda a: a[:-1]),
+    "a bias of the wrong rank": ("bias", lambda a: a.reshape(1, -1)),
+    "calibration as integers": ("calib_a", lambda a: a.astype(np.int64)),
+    "frequencies as floats": ("dict_freqs", lambda a: a.astype(np.float64)),
+    "the metadata as a number": ("meta", lambda a: np.array(3)),
+}
+
+
+@pytest.mark.parametrize("case", MISSHAPEN)
+def test_a_model_whose_arrays_do_not_fit_together_is_refused(tmp_path, small_payload, case):
+    name, breaking = MISSHAPEN[case]
+    value = small_payload[name]
+    model.save(
+        small_payload | {name: breaking(np.array(value) if isinstance(value, str) else value)}, tmp_path / "m.npz"
+    )
+    with pytest.raises(model.ModelError, match="malformed|cannot be read"):
+        model.verify(tmp_path / "m.npz")
+    with pytest.raises(model.ModelError, match="malformed|cannot be read"):
+        model.load(tmp_path / "m.npz")
+    assert not model.is_fresh(tmp_path / "m.npz")
+
+
+def test_a_model_missing_an_array_is_refused(tmp_path, small_payload):
+    model.save({k: v for k, v in small_payload.items() if k != "calib_b"}, tmp_path / "m.npz")
+    with pytest.raises(model.ModelError, match="calib_b"):
+        model.verify(tmp_path / "m.npz")
+
+
+def test_a_well_formed_model_passes_verify(tmp_path, small_payload):
+    model.save(small_payload, tmp_path / "m.npz")
+    model.verify(tmp_path / "m.npz")
+
+
 def training_root(tmp_path, text: str):
     shutil.copytree(Path(settings.CHECKER_CONTENT_DIR) / "schema", tmp_path / "schema")
     (tmp_path / "patterns").mkdir()

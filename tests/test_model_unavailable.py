@@ -53,3 +53,30 @@ def test_the_system_check_names_a_model_trained_for_other_patterns(model_for_few
 
     warnings = check_model()
     assert warnings and "other labels" in warnings[0].msg
+
+
+@pytest.fixture
+def misshapen_model(settings, tmp_path):
+    """The shipped model with one output column cut from its weights, metadata left as it was."""
+    from checker.analysis import model
+
+    payload = model.read_meta(settings.CHECKER_MODEL_PATH)
+    model.save(payload | {"weights": payload["weights"][:, :-1]}, tmp_path / "misshapen.npz")
+    settings.CHECKER_MODEL_PATH = tmp_path / "misshapen.npz"
+    engine.reset_engine()
+    yield
+    engine.reset_engine()
+
+
+@pytest.mark.django_db
+def test_a_model_with_misshapen_arrays_is_a_503_not_a_500(client, misshapen_model):
+    api = client.post("/api/v1/check", {"text": "有人收购银行卡"}, content_type="application/json")
+    assert api.status_code == 503 and api.json()["error"] == "model_unavailable"
+    assert client.post("/check", {"text": "有人收购银行卡"}).status_code == 503
+
+
+def test_the_system_check_names_a_misshapen_model(misshapen_model):
+    from checker.checks import check_model
+
+    warnings = check_model()
+    assert warnings and "malformed" in warnings[0].msg and "weights" in warnings[0].msg

@@ -108,3 +108,57 @@ def test_logs_never_contain_submitted_text_or_personal_numbers(client, caplog):
     assert id_number not in logged
     assert phone not in logged
     assert "兼职注册" not in logged
+
+
+# --- The admin login is throttled (django-axes) ----------------------------------------------------
+
+
+@pytest.fixture
+def boss(django_user_model):
+    return django_user_model.objects.create_superuser("boss", "boss@example.com", "the-right-password-42")
+
+
+def admin_login(client, settings, username: str, password: str, **headers) -> int:
+    return client.post(
+        f"/{settings.ADMIN_PATH}login/", {"username": username, "password": password}, **headers
+    ).status_code
+
+
+def test_five_wrong_admin_passwords_lock_that_login_out_and_checks_go_on(client, settings, boss):
+    import time
+
+    statuses = [admin_login(client, settings, "boss", f"wrong-{k}") for k in range(6)]
+    assert statuses == [200] * 4 + [429] * 2  # the form again, then locked out at the fifth failure
+    response = client.post(f"/{settings.ADMIN_PATH}login/", {"username": "boss", "password": "the-right-password-42"})
+    assert response.status_code == 429  # even the right password, for 15 minutes
+    assert "锁定 15 分钟" in response.content.decode()
+    # Per username and address: the same address may still try another name.
+    assert admin_login(client, settings, "someone-else", "x") == 200
+    started = time.monotonic()
+    check = client.post("/api/v1/check", {"text": "有人收购银行卡"}, content_type="application/json")
+    assert check.status_code == 200
+    assert time.monotonic() - started < 1.0
+
+
+def test_behind_the_proxy_the_admin_lockout_is_per_client_address(client, settings, boss):
+    settings.AXES_CLIENT_IP_CALLABLE = "checker.client_ip.client_ip"
+    attacker = {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"}
+    for k in range(5):
+        admin_login(client, settings, "boss", f"wrong-{k}", **attacker)
+    assert admin_login(client, settings, "boss", "wrong", **attacker) == 429
+    # The real admin, from another address through the same balancer, still logs in.
+    assert admin_login(client, settings, "boss", "the-right-password-42", HTTP_X_FORWARDED_FOR="198.51.100.7") == 302
+
+
+def test_axes_records_nothing_about_visitors_and_no_successful_login(client, settings, boss):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    text = "有人收购银行卡"
+    client.post("/api/v1/check", {"text": text, "save": True}, content_type="application/json")
+    client.post("/check", {"text": text})
+    client.post("/widget/check", {"text": text})
+    client.get("/")
+    assert admin_login(client, settings, "boss", "the-right-password-42") == 302
+    assert AccessAttempt.objects.count() == 0
+    assert AccessLog.objects.count() == 0
+    assert AccessFailureLog.objects.count() == 0

@@ -223,9 +223,70 @@ def check_fresh(meta: dict, path: Path) -> None:
 
 
 def load(path: Path) -> Model:
+    verify(path)  # cheap: a bad file is refused before its large arrays are decompressed
     payload = read_meta(path)
-    check_fresh(json.loads(payload["meta"]), path)
+    meta = json.loads(payload["meta"])
+    check_fresh(meta, path)  # again: the file may have been replaced since
+    check_layout(_layout(payload), meta, path)
     return from_payload(payload)
+
+
+# Every array the artefact holds: (dtype kinds allowed, shape in terms of the sizes below).
+# n_words, n_chars, n_dict: the lengths of the three term lists; n_out: patterns then levels.
+_LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
+    "meta": ("U", ()),
+    "word_terms": ("U", ()),
+    "char_terms": ("U", ()),
+    "dict_words": ("U", ()),
+    "word_idf": ("f", ("n_words",)),
+    "char_idf": ("f", ("n_chars",)),
+    "weights": ("f", ("n_features", "n_out")),
+    "bias": ("f", ("n_out",)),
+    "calib_a": ("f", ("n_patterns",)),
+    "calib_b": ("f", ("n_patterns",)),
+    "dict_freqs": ("iu", ("n_dict",)),
+}
+
+
+_TERM_LISTS = ("word_terms", "char_terms", "dict_words")
+
+
+def _term_count(terms: str) -> int:
+    return len(terms.split("\n")) if terms else 0
+
+
+def _layout(payload: dict) -> dict:
+    """What :func:`read_layout` reads from a file, for a payload already loaded (its texts are str)."""
+    arrays = {k: (v.shape, v.dtype) if isinstance(v, np.ndarray) else ((), np.dtype("U1")) for k, v in payload.items()}
+    arrays["_terms"] = tuple(_term_count(payload[k]) for k in _TERM_LISTS)
+    return arrays
+
+
+def check_layout(arrays: dict, meta: dict, path: Path) -> None:
+    """Refuse a file whose arrays do not fit together, as a hand-edited or half-converted one might not.
+
+    Such a file passes every freshness check and then fails inside numpy on the first check (a 500);
+    refused here it is a ModelError: a clear message at start-up, a 503 for visitors.
+    """
+    n_words, n_chars, n_dict = arrays["_terms"]
+    sizes = {
+        "n_words": n_words,
+        "n_chars": n_chars,
+        "n_dict": n_dict,
+        "n_features": n_words + n_chars,
+        "n_patterns": len(meta.get("patterns") or ()),
+        "n_out": len(meta.get("patterns") or ()) + len(meta.get("levels") or ()),
+    }
+    for name, (kinds, dims) in _LAYOUT.items():
+        if name not in arrays:
+            raise ModelError(f"the model file {path} has no {name!r} array; rebuild it with `python manage.py train`")
+        shape, dtype = arrays[name]
+        expected = tuple(sizes[d] for d in dims)
+        if dtype.kind not in kinds or tuple(shape) != expected:
+            raise ModelError(
+                f"the model file {path} is malformed: {name!r} is {dtype} of shape {tuple(shape)}, expected "
+                f"shape {expected} from its term lists and labels; rebuild it with `python manage.py train`"
+            )
 
 
 def from_payload(payload: dict) -> Model:
@@ -250,8 +311,43 @@ def from_payload(payload: dict) -> Model:
 
 
 def verify(path: Path) -> None:
-    """Raise ModelError, naming the command to run, unless ``path`` holds a current model."""
-    check_fresh(json.loads(read_meta(path)["meta"]), path)
+    """Raise ModelError, naming the command to run, unless ``path`` holds a current, well-formed model.
+
+    Reads the metadata, the term lists and the other arrays' headers only, not their data, so it is
+    cheap enough for start-up, ``manage.py check`` and the readiness probe alike.
+    """
+    meta, arrays = read_layout(path)
+    check_fresh(meta, path)
+    check_layout(arrays, meta, path)
+
+
+def read_layout(path: Path) -> tuple[dict, dict]:
+    """The metadata, and each array's (shape, dtype) read from its .npy header."""
+    if not path.exists():
+        raise ModelError(f"no model at {path}; build it with `python manage.py train`")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            texts = {k: str(data[k]) for k in ("meta", *_TERM_LISTS)}
+            arrays = {}
+            for name in data.files:
+                with data.zip.open(f"{name}.npy") as f:
+                    version = np.lib.format.read_magic(f)
+                    header = (
+                        np.lib.format.read_array_header_1_0
+                        if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0
+                    )
+                    shape, _, dtype = header(f)
+                arrays[name] = (shape, dtype)
+        meta = json.loads(texts["meta"])
+        if not isinstance(meta, dict):
+            raise TypeError("meta")
+    except Exception as exc:  # truncated, foreign or hand-edited: report it, never crash obscurely
+        raise ModelError(
+            f"the model file {path} cannot be read ({exc.__class__.__name__}); rebuild it with `python manage.py train`"
+        ) from None
+    arrays["_terms"] = tuple(_term_count(texts[k]) for k in _TERM_LISTS)
+    return meta, arrays
 
 
 def is_fresh(path: Path) -> bool:
