@@ -380,3 +380,11 @@ def test_two_processes_counting_the_same_row_on_postgresql_lose_no_count():
         assert rows == [(2 * n,)]
     finally:
         admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_the_trends_api_answers_other_methods_with_405_not_a_csrf_page():
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post("/api/v1/trends")
+    assert response.status_code == 405 and response["Allow"] == "GET"

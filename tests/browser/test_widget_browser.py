@@ -211,14 +211,19 @@ def test_a_partner_page_on_plain_http_gets_a_link_instead_of_a_refused_frame(
     page.locator(".fangpian-widget").screenshot(path=str(artifacts_dir / "widget-http-link.png"))
 
 
-def test_the_widget_fits_a_narrow_phone_width_frame(live_server, page, partner_site, artifacts_dir):
-    frame = open_partner_page(page, partner_site)
-    page.set_viewport_size({"width": 320, "height": 800})
+def check_in_frame(page, frame, text=HIGH) -> None:
+    """Check a text inside the widget and wait until the frame has resized to the result."""
     before = frame_height(page)
-    frame.get_by_label("对方让你做什么？").fill(HIGH)
+    frame.get_by_label("对方让你做什么？").fill(text)
     frame.get_by_role("button", name="开始体检").click()
     frame.locator(".verdict").wait_for()
     wait_for_height_change(page, before)
+
+
+def test_the_widget_fits_a_narrow_phone_width_frame(live_server, page, partner_site, artifacts_dir):
+    frame = open_partner_page(page, partner_site)
+    page.set_viewport_size({"width": 320, "height": 800})
+    check_in_frame(page, frame)
     inner = page.frame(url=lambda url: "/widget/" in url)
     # Nothing sticks out sideways: a frame has no room for a horizontal scroll bar.
     assert inner.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -236,11 +241,7 @@ def test_the_widgets_full_result_fits_in_four_screens(live_server, page, partner
     frame = page.frame_locator(FRAME)
     frame.get_by_label("对方让你做什么？").wait_for()
     wait_for_height_change(page, 460)
-    before = frame_height(page)
-    frame.get_by_label("对方让你做什么？").fill(HIGH)
-    frame.get_by_role("button", name="开始体检").click()
-    frame.locator(".verdict").wait_for()
-    wait_for_height_change(page, before)
+    check_in_frame(page, frame)
     # The result itself (the frame holds the form for another check below it).
     inner = page.frame(url=lambda url: "/widget/" in url)
     result = inner.evaluate("document.querySelector('.widget-result').getBoundingClientRect().height")
