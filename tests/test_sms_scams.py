@@ -20,6 +20,8 @@ HIGH = [
     ),
     ("money-transfer-fraud", "诚聘刷单兼职人员，手机操作，一单一结，日赚三百以上，详询客服"),
     ("money-transfer-fraud", "我是美团客服，您误开通了商家会员，不取消每月扣费，请下载腾讯会议共享屏幕，我指导您关闭"),
+    ("money-transfer-fraud", "四川航空通知：您明日的3U8881航班因大雾取消，请加入QQ群80512233办理改签和延误证明"),
+    ("gift-qr-lure", "您已被本台系统抽选为场外幸运覌众请立即登陆官网 www.cctv-xy.top 查看您的验证码"),
     ("fake-authority", "我是市公安局民警，你涉嫌一起洗钱案，现在去酒店开个房间，不要告诉任何人，配合视频笔录"),
 ]
 LOW = [
@@ -47,5 +49,7 @@ def test_stock_tip_groups_and_a_relative_in_trouble_are_medium_not_high():
     for text in (
         "前基金经理建群每天分享涨停牛股，免费进群，加微信领取名额",
         "外婆我是小军，我在学校惹了麻烦要赔钱，你先给我转三千，别跟我妈说",
+        "农行 户名 李某某 货款请打到6228这个账户",
+        "舅舅我是你外甥女婿，在外地被关在看守所了，手机被收，能不能借我点钱打点一下",
     ):
         assert assess(text).risk_level == "medium", (text, assess(text).reasons)
