@@ -53,3 +53,28 @@ def test_stock_tip_groups_and_a_relative_in_trouble_are_medium_not_high():
         "舅舅我是你外甥女婿，在外地被关在看守所了，手机被收，能不能借我点钱打点一下",
     ):
         assert assess(text).risk_level == "medium", (text, assess(text).reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "房东签合同前让我把身份证复印件和户口本都给他，也没说做什么用",
+        "小区业主群的群主让大家把身份证号发在群里登记",
+        "有个自称快递站的人打电话，要我报一下身份证后四位核对包裹",
+        "兄弟借我3000应急，明天还你",
+        "商场门口免费领小风扇，只要留下手机号和孩子生日",
+    ],
+)
+def test_the_taxonomys_medium_signals_are_medium(text):
+    # An ID asked for without a purpose, a self-declared official collecting details, a quick loan between
+    # contacts, a small gift for personal data: verify first, not "a known scam".
+    assert assess(text).risk_level == "medium", assess(text).reasons
+
+
+def test_the_same_words_in_ordinary_use_stay_low():
+    for text in (
+        "酒店前台登记时看了我的身份证原件，没有复印",
+        "借我的那本书下周还你就行，不急",
+        "超市满100元送一个小风扇，凭小票到服务台领取",
+    ):
+        assert assess(text).risk_level == "low", (text, assess(text).reasons)
