@@ -86,7 +86,7 @@ SUMMARY_TEXT_CHARS = 300
 
 def first_sentence(level_key: str, pattern: Any | None) -> str:
     """A high verdict opens with its pattern's one thing to do now; other levels with their own sentence."""
-    if level_key == "high" and pattern is not None and getattr(pattern, "now", ""):
+    if level_key == "high" and pattern is not None:
         return pattern.now
     return LEVELS[level_key].sentence
 

@@ -20,7 +20,7 @@ from checker.forms import CheckForm, FeedbackForm
 from checker.models import Result
 from checker.presentation import family_line
 from checker.privacy import redact
-from checker.results import delete_with_key, keep_feedback, key_matches, live_result, present, qr_svg
+from checker.results import keep_feedback, key_matches, live_result, present, qr_svg
 from checker.trends import count_check
 
 # Carries the creator's delete key across the no-JavaScript redirect, readable once, then dropped.
@@ -169,7 +169,7 @@ def delete_result(request: HttpRequest, token: str) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         # Deleting cannot be undone: a second, explicit step, which works without JavaScript.
         return _no_store(render(request, "delete_confirm.html", {"result": found, "delete_key": key}))
-    delete_with_key(found, key)
+    found.delete()  # the key was checked above
     messages.success(request, "这条体检结果已经删除，分享出去的链接也打不开了。")
     return redirect("home")
 
