@@ -34,7 +34,7 @@ def test_the_artefact_records_format_libraries_and_content_hash(tmp_path, small_
     meta = json.loads(model.read_meta(tmp_path / "m.npz")["meta"])
     assert meta["format_version"] == model.FORMAT_VERSION
     assert meta["content_hash"] == model.content_hash()
-    assert set(meta["libraries"]) == {"scikit-learn", "numpy", "jieba"}
+    assert set(meta["libraries"]) == {"scikit-learn", "numpy", "jieba", "rjieba"}
 
 
 def test_a_saved_model_loads_and_scores(tmp_path, small_payload):
@@ -60,14 +60,19 @@ def test_serving_features_match_scikit_learns_vectorisers():
     char_vec = TfidfVectorizer(analyzer="char", lowercase=False, ngram_range=m.char_ngram, sublinear_tf=True)
     char_vec.vocabulary_ = m.char_vocab
     char_vec.idf_ = m.char_idf
-    for text in texts[:50]:
-        expected = hstack(
-            [word_vec.transform([" ".join(m.words(text))]), char_vec.transform([" ".join(text.split())])]
-        ).toarray()[0]
+    names = [("word", t) for t in sorted(m.word_vocab, key=m.word_vocab.get)]
+    names += [("char", t) for t in sorted(m.char_vocab, key=m.char_vocab.get)]
+    # Serving orders its columns its own way (character n-grams by key): compare feature by feature name.
+    for text in texts[:50] + ["", "a", "ab", "一 二", "😀扫码😀领 取"]:
+        row = hstack([word_vec.transform([" ".join(m.words(text))]), char_vec.transform([" ".join(text.split())])])
+        expected = {names[j]: v for j, v in zip(row.indices, row.data, strict=True)}
         idx, vals, _ = m.features(text)
-        got = np.zeros_like(expected)
-        got[idx] = vals
-        assert np.allclose(got, expected)
+        got = {m.feature_name(int(j)): v for j, v in zip(idx, vals, strict=True)}
+        assert got.keys() == expected.keys(), text
+        assert np.allclose([got[k] for k in expected], list(expected.values())), text
+        # Its weights move with its columns: the same score as the artefact's own layout gives.
+        raw = row.toarray()[0] @ payload["weights"] + payload["bias"]
+        assert np.allclose(vals @ m.weights[idx] + m.bias if len(idx) else m.bias, raw), text
 
 
 def test_a_missing_model_names_the_command_to_run(tmp_path):

@@ -9,6 +9,7 @@ import numpy as np
 
 from checker.analysis import model as model_mod
 from checker.analysis.normalize import normalize
+from checker.analysis.prefilter import cannot_match
 from checker.analysis.rules import CODE_CUES, has_match, load_rules, match_all
 from checker.analysis.scoring import THRESHOLDS, Signals, combine, without
 from checker.analysis.types import RISK_LEVELS, Assessment, InputError, PatternMatch
@@ -57,7 +58,9 @@ class Engine:
         if not norm.text.strip():
             # Only invisible or control characters: nothing a person could have meant to submit.
             raise InputError("empty", EMPTY_MESSAGE)
-        memo: dict = {}  # cue group → spans, shared by the rules and the risk-context check
+        # Cue group → spans, shared by the rules and the context checks; the prefilter has already
+        # entered every expression that cannot match this text (no spans) so that it is never run.
+        memo = self.ruleset.prefilter.memo(norm.text)
         hits = match_all(self.ruleset.rules, norm.text, memo)
         pattern_p, level_p, idx, vals = self.model.predict(norm.text)
         probs = {p: float(pattern_p[k]) for p, k in self._pattern_index.items()}
@@ -78,7 +81,8 @@ class Engine:
         # Context only caps what was found: with no rule hit and no pattern the classifier could name,
         # the verdict is low whatever the context says, so its (large) expressions are not searched.
         signal = bool(hits) or max(probs.values()) >= THRESHOLDS["model_medium"]
-        lawful_spans = [m.span() for m in self.ruleset.lawful.finditer(norm.text)] if signal else []
+        rs = self.ruleset
+        lawful_spans = [m.span() for m in rs.lawful.finditer(norm.text)] if self._may(rs.lawful, signal, memo) else []
         verdict = combine(
             Signals(
                 rule_levels=rule_levels,
@@ -86,10 +90,10 @@ class Engine:
                 level_p={lvl: float(level_p[k]) for k, lvl in enumerate(RISK_LEVELS)},
                 lawful=bool(lawful_spans),
                 risk_context=signal and any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES),
-                aware=signal and bool(self.ruleset.aware.search(norm.text)),
+                aware=self._may(rs.aware, signal, memo) and bool(rs.aware.search(norm.text)),
                 decisive=frozenset(h.pattern for h in hits if h.decisive),
                 impersonation=frozenset(h.pattern for h in hits if h.impersonates and h.level == "high"),
-                service=signal and bool(self.ruleset.service.search(norm.text)),
+                service=self._may(rs.service, signal, memo) and bool(rs.service.search(norm.text)),
                 rule_names=rule_names,
                 model_evidence=frozenset(model_spans),
             )
@@ -117,6 +121,11 @@ class Engine:
             note=LEVELS[verdict.level].note,
             reasons=verdict.reasons,
         )
+
+    @staticmethod
+    def _may(pattern, signal: bool, memo: dict) -> bool:
+        """Whether a context expression is worth running: there is a signal to cap and it could match."""
+        return signal and not cannot_match(pattern, memo)
 
     def _model_evidence(self, norm_text: str, pattern: str, idx: np.ndarray, vals: np.ndarray, top: int = 3):
         """Spans of the words and n-grams that weighed most for a pattern the classifier found alone."""

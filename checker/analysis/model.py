@@ -77,7 +77,7 @@ def library_versions() -> dict[str, str]:
     # seconds of start-up in every app server, which never needs scikit-learn itself.
     from importlib.metadata import version
 
-    return {name: version(name) for name in ("scikit-learn", "numpy", "jieba")}
+    return {name: version(name) for name in ("scikit-learn", "numpy", "jieba", "rjieba")}
 
 
 # --- Serving ------------------------------------------------------------------------------------
@@ -101,38 +101,70 @@ class Model:
 
     def __post_init__(self) -> None:
         self._n_words = len(self.word_vocab)
-        self._idf = np.concatenate([self.word_idf, self.char_idf])
-        # Character n-grams map straight to their column in the joined feature row.
-        self._char_ids = {t: k + self._n_words for t, k in self.char_vocab.items()}
+        # Character n-grams are looked up as numbers, all of a text's at once: an n-gram of code points
+        # c1..cn is the integer c1·2^(21(n-1)) + … + cn (a code point needs 21 bits, so three fit in 64).
+        # Normalised text has no NUL, so every code point is ≥ 1 and keys of different lengths never meet:
+        # unigrams < 2^21 ≤ bigrams < 2^42 ≤ trigrams.
+        if not 1 <= self.char_ngram[0] <= self.char_ngram[1] <= 3:
+            raise ModelError(f"character n-grams of {self.char_ngram} do not fit 64-bit keys; at most 3 characters")
+        char_terms = sorted(self.char_vocab, key=self.char_vocab.get)
+        keys = _gram_keys(char_terms)
+        # Serving orders the character columns by key (the artefact orders them by term, as sklearn does), so
+        # that a text's sorted keys give its columns already sorted; weights and idf rows move with them.
+        order = np.argsort(keys, kind="stable")
+        self._char_keys = np.append(keys[order], np.uint64(2**64 - 1))  # the sentinel: searchsorted stays in range
+        self._idf = np.concatenate([self.word_idf, self.char_idf[order]])
+        self.weights = np.ascontiguousarray(
+            np.vstack([self.weights[: self._n_words], self.weights[self._n_words :][order]])
+        )
         self.tokenizer = small_tokenizer(self.dictionary)  # part of loading, not of the first request
         self._word_names = {v: k for k, v in self.word_vocab.items()}
-        self._char_names = {v: k for k, v in self.char_vocab.items()}
+        self._char_names = [char_terms[k] for k in order.tolist()]
 
     def words(self, text: str) -> list[str]:
         return words(self.tokenizer, text)
 
     def features(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Sparse TF-IDF row as (indices, values), identical to the training vectorisers' output."""
+        """Sparse TF-IDF row as (indices, values), equal to the training vectorisers' output.
+
+        Indices are serving's own columns (:meth:`feature_name` names them): word terms as in the artefact,
+        then the character n-grams ordered by key.
+        """
         toks = self.words(norm_text)
         grams = toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
-        compact = " ".join(norm_text.split())
-        lo, hi = self.char_ngram
-        chars = [compact[k : k + n] for n in range(lo, hi + 1) for k in range(len(compact) - n + 1)]
-        # Looking terms up is the only per-n-gram Python work; the arithmetic runs once per row in numpy.
-        ids = [j for j in map(self.word_vocab.get, grams) if j is not None]
-        ids += [j for j in map(self._char_ids.get, chars) if j is not None]
-        if not ids:
+        # Word terms are few and looked up in Python; the character n-grams and all arithmetic run in numpy.
+        word_ids = [j for j in map(self.word_vocab.get, grams) if j is not None]
+        char_idx, char_counts = self._char_counts(" ".join(norm_text.split()))
+        if word_ids:
+            word_idx, word_counts = np.unique(np.array(word_ids, dtype=np.int64), return_counts=True)
+            idx, counts = np.concatenate([word_idx, char_idx]), np.concatenate([word_counts, char_counts])
+        else:
+            word_idx, idx, counts = (), char_idx, char_counts
+        if not len(idx):
             return np.zeros(0, dtype=np.int64), np.zeros(0), toks
-        idx, counts = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
         vals = (1.0 + np.log(counts)) * self._idf[idx]  # sublinear tf × idf, as sklearn computes it
-        # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined;
-        # idx is sorted and word ids come first, so the word block is a prefix.
-        split = int(np.searchsorted(idx, self._n_words))
+        # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined.
+        split = len(word_idx)
         for block in (vals[:split], vals[split:]):
             norm = sqrt(float(block @ block))
             if norm:
                 block /= norm
         return idx, vals, toks
+
+    def _char_counts(self, compact: str) -> tuple[np.ndarray, np.ndarray]:
+        """Columns of the text's known character n-grams (sklearn's analyzer="char"), sorted, with their counts."""
+        cp = np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        lo, hi = self.char_ngram
+        grams, key = [], cp
+        for n in range(1, hi + 1):
+            if n > 1:  # an n-gram's key is its (n-1)-gram's shifted, with the next code point below
+                key = (key[:-1] << _SHIFT) | cp[n - 1 :]
+            if n >= lo:
+                grams.append(key)
+        keys, counts = np.unique(np.concatenate(grams), return_counts=True)
+        pos = np.searchsorted(self._char_keys, keys)
+        known = self._char_keys[pos] == keys
+        return pos[known] + self._n_words, counts[known]
 
     def predict(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Returns (pattern probabilities, level probabilities, feature indices, feature values)."""
@@ -149,6 +181,21 @@ class Model:
         if j < self._n_words:
             return "word", self._word_names[j]
         return "char", self._char_names[j - self._n_words]
+
+
+_SHIFT = np.uint64(21)
+
+
+def _gram_keys(terms: list[str]) -> np.ndarray:
+    """Each term's key (see Model.__post_init__), computed for the whole vocabulary at once."""
+    if not terms:
+        return np.zeros(0, dtype=np.uint64)
+    cps = np.array(terms, dtype="<U3").view(np.uint32).reshape(len(terms), 3).astype(np.uint64)
+    keys = cps[:, 0].copy()
+    for k in (1, 2):  # a shorter term is padded with NUL, which no term holds
+        longer = cps[:, k] != 0
+        keys[longer] = (keys[longer] << _SHIFT) | cps[longer, k]
+    return keys
 
 
 # --- The artefact -------------------------------------------------------------------------------

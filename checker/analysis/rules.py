@@ -8,11 +8,12 @@ the text. Each firing yields the matched spans as evidence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.analysis import contentfile, layout
 from checker.analysis.contentfile import ContentError
+from checker.analysis.prefilter import ABSENT, Prefilter
 from checker.analysis.types import PATTERN_IDS
 
 # Cue groups the engine's code reads by name (risk context): the content must define them.
@@ -39,6 +40,8 @@ class Rule:
     # "cancelled flight" with a compensation hotline): the lawful words it borrows (官网, 我行, 航空) do not
     # cap it. Warnings and a service's own code message still do.
     impersonates: bool = False
+    # The group most likely to be absent from a text (by its prefilter anchors): looked at first.
+    key: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class RuleHit:
     impersonates: bool = False
 
 
-def _compile_group(group, cues: dict[str, list[str]], path: Path, field: str) -> re.Pattern:
+def _compile_group(group, cues: dict[str, list[str]], path: Path, field: str, seen: dict) -> re.Pattern:
     # A group is a cue name, or a list mixing cue names and regular expressions.
     items = [group] if isinstance(group, str) else list(group)
     alternatives: list[str] = []
@@ -65,19 +68,19 @@ def _compile_group(group, cues: dict[str, list[str]], path: Path, field: str) ->
             )
         else:
             alternatives.append(item)
-    try:
-        # Longest alternatives first so evidence covers "手持证件照" rather than "手持".
-        # re.compile caches by source, so rules sharing a cue share one pattern object (see match_all).
-        return re.compile("|".join(f"(?:{a})" for a in sorted(alternatives, key=len, reverse=True)))
-    except re.error as exc:
-        raise ContentError(path, field, f"bad regular expression ({exc})") from None
+    # Longest alternatives first so evidence covers "手持证件照" rather than "手持".
+    # re.compile caches by source, so rules sharing a cue share one pattern object (see match_all).
+    return _alternation(path, field, sorted(alternatives, key=len, reverse=True), seen)
 
 
-def _alternation(path: Path, field: str, patterns: list[str]) -> re.Pattern:
+def _alternation(path: Path, field: str, patterns: list[str], seen: dict) -> re.Pattern:
+    """One expression of alternatives; ``seen`` records what it was joined from, for the prefilter."""
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
+        compiled = re.compile("|".join(f"(?:{p})" for p in patterns))
     except re.error as exc:
         raise ContentError(path, field, f"bad regular expression ({exc})") from None
+    seen[compiled] = list(patterns)
+    return compiled
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class RuleSet:
     aware: re.Pattern  # the text warns about a scheme rather than describing an offer
     service: re.Pattern  # a service's own message sending the person a code ("…请勿泄露")
     cues: dict[str, re.Pattern]
+    # Skips the expressions that cannot match a text; start each check's memo with prefilter.memo(text).
+    prefilter: Prefilter | None = None
 
 
 def load_rules(root: Path | None = None) -> RuleSet:
@@ -97,6 +102,7 @@ def load_rules(root: Path | None = None) -> RuleSet:
     if missing:
         raise ContentError(cues_path, f"cues.{missing[0]}", "the engine's code reads this cue group; define it")
     rules: list[Rule] = []
+    seen: dict[re.Pattern, list[str]] = {}  # every expression compiled, with its alternatives (the prefilter's input)
     for pattern, path in layout.rule_files(root).items():
         data = contentfile.read(path, "rules.schema.json", root)
         if pattern not in PATTERN_IDS:
@@ -107,9 +113,9 @@ def load_rules(root: Path | None = None) -> RuleSet:
             at = f"rules[{i}]"
             if raw.get("decisive") and raw["level"] != "high":
                 raise ContentError(path, f"{at}.decisive", "only a level high rule can be decisive")
-            groups = tuple(_compile_group(g, cues, path, f"{at}.all[{j}]") for j, g in enumerate(raw["all"]))
+            groups = tuple(_compile_group(g, cues, path, f"{at}.all[{j}]", seen) for j, g in enumerate(raw["all"]))
             unless = tuple(
-                _compile_group(g, cues, path, f"{at}.unless[{j}]") for j, g in enumerate(raw.get("unless") or [])
+                _compile_group(g, cues, path, f"{at}.unless[{j}]", seen) for j, g in enumerate(raw.get("unless") or [])
             )
             rules.append(
                 Rule(
@@ -125,12 +131,20 @@ def load_rules(root: Path | None = None) -> RuleSet:
             )
     context_path = layout.shared_file("lawful.yaml", root)
     context = contentfile.read(context_path, "lawful.schema.json", root)
+    lawful = _alternation(context_path, "lawful", context["lawful"], seen)
+    aware = _alternation(context_path, "aware", context["aware"], seen)
+    service = _alternation(context_path, "service", context.get("service") or ["(?!)"], seen)
+    compiled_cues = {name: _compile_group(name, cues, cues_path, f"cues.{name}", seen) for name in cues}
+    searched = [g for r in rules for g in r.groups + r.unless] + list(compiled_cues.values())
+    prefilter = Prefilter({p: seen[p] for p in [*searched, lawful, aware, service]})
+    rules = [replace(r, key=max(r.groups, key=prefilter.rarity)) for r in rules]
     return RuleSet(
         rules=tuple(rules),
-        lawful=_alternation(context_path, "lawful", context["lawful"]),
-        aware=_alternation(context_path, "aware", context["aware"]),
-        service=_alternation(context_path, "service", context.get("service") or ["(?!)"]),
-        cues={name: _compile_group(name, cues, cues_path, f"cues.{name}") for name in cues},
+        lawful=lawful,
+        aware=aware,
+        service=service,
+        cues=compiled_cues,
+        prefilter=prefilter,
     )
 
 
@@ -181,4 +195,5 @@ def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | Non
 def match_all(rules: tuple[Rule, ...], text: str, memo: dict | None = None) -> list[RuleHit]:
     # Many rules share a cue group ("money", "stranger" …): each group is searched once per text.
     memo = {} if memo is None else memo
-    return [hit for rule in rules if (hit := match_rule(rule, text, memo))]
+    # A rule whose rarest group the prefilter ruled out is passed over without a call.
+    return [hit for rule in rules if memo.get(rule.key) is not ABSENT and (hit := match_rule(rule, text, memo))]

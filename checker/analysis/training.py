@@ -16,7 +16,7 @@ from checker.analysis.model import (
     library_versions,
     normalized_texts,
 )
-from checker.analysis.tokenize import full_tokenizer, small_tokenizer, words
+from checker.analysis.tokenize import full_tokenizer, full_words, small_tokenizer, words
 from checker.analysis.types import RISK_LEVELS
 
 CHAR_NGRAM = (1, 3)
@@ -29,7 +29,7 @@ def _model_dictionary(norm_texts: list[str]) -> list[tuple[str, int]]:
     full = full_tokenizer()
     seen: dict[str, int] = {}
     for text in norm_texts:
-        for w in words(full, text):
+        for w in full_words(text):
             if len(w) > 1:
                 seen[w] = seen.get(w, 0) + 1
     lexicon = {}
