@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from checker.analysis.model import load_training_examples
 from checker.analysis.normalize import normalize
-from checker.analysis.prefilter import ABSENT, Prefilter, anchors, anchors_of
-from checker.analysis.rules import load_rules, match_all
+from checker.analysis.prefilter import ABSENT, Expression, Prefilter, anchors, anchors_of
+from checker.analysis.rules import any_match, load_rules, match_all
 
 
 @pytest.mark.parametrize(
@@ -34,8 +34,8 @@ def test_anchors_are_strings_every_match_contains(source, expected):
 def test_an_expression_without_a_sure_anchor_is_always_run(source):
     assert anchors(source) is None
     assert anchors_of(["身份证", source]) is None  # one such alternative and the whole group runs
-    group = re.compile(source)
-    assert Prefilter({group: [source]}).memo("任何文字").get(group) is not ABSENT
+    group = Expression(re.compile(source), [source])
+    assert Prefilter([group]).memo("任何文字").get(group) is not ABSENT
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,9 @@ def test_every_skipped_expression_really_is_absent(ruleset, texts):
 
 def test_rules_find_the_same_with_and_without_it(ruleset, texts):
     for text in texts:
-        assert match_all(ruleset.rules, text, ruleset.prefilter.memo(text)) == match_all(ruleset.rules, text), text
+        memo, possible = ruleset.prefilter.scan(text)
+        assert match_all(ruleset.candidates(possible), text, memo) == match_all(ruleset.rules, text), text
+        assert any_match(ruleset.aware_parts, text, memo) == bool(ruleset.aware.search(text)), text
 
 
 # The vocabulary the cues are made of, to throw many near-misses at the anchors.
@@ -77,8 +79,11 @@ _ALPHABET = (
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=120))
 def test_random_cue_soup_finds_the_same(ruleset, text):
-    memo = ruleset.prefilter.memo(text)
-    assert match_all(ruleset.rules, text, memo) == match_all(ruleset.rules, text)
+    memo, possible = ruleset.prefilter.scan(text)
+    assert match_all(ruleset.candidates(possible), text, memo) == match_all(ruleset.rules, text)
     for pattern in (ruleset.lawful, ruleset.aware, ruleset.service):
         if memo.get(pattern) is ABSENT:
             assert pattern.search(text) is None
+    # Whether the text warns, or is a service's code message, read from the alternatives alone.
+    assert any_match(ruleset.aware_parts, text, memo) == bool(ruleset.aware.search(text))
+    assert any_match(ruleset.service_parts, text, memo) == bool(ruleset.service.search(text))

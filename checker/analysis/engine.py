@@ -10,7 +10,7 @@ import numpy as np
 from checker.analysis import model as model_mod
 from checker.analysis.normalize import normalize
 from checker.analysis.prefilter import cannot_match
-from checker.analysis.rules import CODE_CUES, has_match, load_rules, match_all
+from checker.analysis.rules import CODE_CUES, any_match, has_match, load_rules, match_all
 from checker.analysis.scoring import THRESHOLDS, Signals, combine, without
 from checker.analysis.types import RISK_LEVELS, Assessment, InputError, PatternMatch
 from checker.presentation import LEVELS
@@ -60,10 +60,11 @@ class Engine:
             raise InputError("empty", EMPTY_MESSAGE)
         # Cue group → spans, shared by the rules and the context checks; the prefilter has already
         # entered every expression that cannot match this text (no spans) so that it is never run.
-        memo = self.ruleset.prefilter.memo(norm.text)
-        hits = match_all(self.ruleset.rules, norm.text, memo)
+        rs = self.ruleset
+        memo, possible = rs.prefilter.scan(norm.text)
+        hits = match_all(rs.candidates(possible), norm.text, memo)
         pattern_p, level_p, idx, vals = self.model.predict(norm.text)
-        probs = {p: float(pattern_p[k]) for p, k in self._pattern_index.items()}
+        probs = dict(zip(model_mod.PATTERN_IDS, pattern_p, strict=True))
 
         rule_levels: dict[str, str] = {}
         rule_names: dict[str, str] = {}
@@ -81,19 +82,18 @@ class Engine:
         # Context only caps what was found: with no rule hit and no pattern the classifier could name,
         # the verdict is low whatever the context says, so its (large) expressions are not searched.
         signal = bool(hits) or max(probs.values()) >= THRESHOLDS["model_medium"]
-        rs = self.ruleset
         lawful_spans = [m.span() for m in rs.lawful.finditer(norm.text)] if self._may(rs.lawful, signal, memo) else []
         verdict = combine(
             Signals(
                 rule_levels=rule_levels,
                 pattern_p=probs,
-                level_p={lvl: float(level_p[k]) for k, lvl in enumerate(RISK_LEVELS)},
+                level_p=dict(zip(RISK_LEVELS, level_p, strict=True)),
                 lawful=bool(lawful_spans),
                 risk_context=signal and any(has_match(self.ruleset.cues[c], norm.text, memo) for c in CODE_CUES),
-                aware=self._may(rs.aware, signal, memo) and bool(rs.aware.search(norm.text)),
+                aware=signal and any_match(rs.aware_parts, norm.text, memo),
                 decisive=frozenset(h.pattern for h in hits if h.decisive),
                 impersonation=frozenset(h.pattern for h in hits if h.impersonates and h.level == "high"),
-                service=self._may(rs.service, signal, memo) and bool(rs.service.search(norm.text)),
+                service=signal and any_match(rs.service_parts, norm.text, memo),
                 rule_names=rule_names,
                 model_evidence=frozenset(model_spans),
             )

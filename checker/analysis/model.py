@@ -15,9 +15,12 @@ import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from math import sqrt
+from functools import partial
+from math import exp, sqrt
+from operator import is_not, itemgetter
 from pathlib import Path
 
+import ahocorasick
 import numpy as np
 
 from checker.analysis import contentfile, layout
@@ -101,81 +104,68 @@ class Model:
 
     def __post_init__(self) -> None:
         self._n_words = len(self.word_vocab)
-        # Character n-grams are looked up as numbers, all of a text's at once: an n-gram of code points
-        # c1..cn is the integer c1·2^(21(n-1)) + … + cn (a code point needs 21 bits, so three fit in 64).
-        # Normalised text has no NUL, so every code point is ≥ 1 and keys of different lengths never meet:
-        # unigrams < 2^21 ≤ bigrams < 2^42 ≤ trigrams.
-        if not 1 <= self.char_ngram[0] <= self.char_ngram[1] <= 3:
-            raise ModelError(f"character n-grams of {self.char_ngram} do not fit 64-bit keys; at most 3 characters")
-        char_terms = sorted(self.char_vocab, key=self.char_vocab.get)
-        keys = _gram_keys(char_terms)
-        # Serving orders the character columns by key (the artefact orders them by term, as sklearn does), so
-        # that a text's sorted keys give its columns already sorted; weights and idf rows move with them.
-        order = np.argsort(keys, kind="stable")
-        self._char_keys = np.append(keys[order], np.uint64(2**64 - 1))  # the sentinel: searchsorted stays in range
-        self._idf = np.concatenate([self.word_idf, self.char_idf[order]])
-        self.weights = np.ascontiguousarray(
-            np.vstack([self.weights[: self._n_words], self.weights[self._n_words :][order]])
-        )
+        self._idf = np.concatenate([self.word_idf, self.char_idf])
+        # Every character n-gram of the vocabulary in one Aho-Corasick automaton (pyahocorasick): one pass in C
+        # over a text yields each occurrence of each known n-gram with its column, which is exactly what
+        # sklearn's analyzer="char" counts, less the n-grams the model has no column for.
+        self._char_automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for term, k in self.char_vocab.items():
+            self._char_automaton.add_word(term, k + self._n_words)
+        if self.char_vocab:
+            self._char_automaton.make_automaton()
+        self._calib_a, self._calib_b = self.calib_a.tolist(), self.calib_b.tolist()
+        self._log_tf = np.concatenate([[0.0], 1.0 + np.log(np.arange(1, _LOG_TF_SIZE, dtype=np.float64))])
         self.tokenizer = small_tokenizer(self.dictionary)  # part of loading, not of the first request
         self._word_names = {v: k for k, v in self.word_vocab.items()}
-        self._char_names = [char_terms[k] for k in order.tolist()]
+        self._char_names = {v: k for k, v in self.char_vocab.items()}
 
     def words(self, text: str) -> list[str]:
         return words(self.tokenizer, text)
 
     def features(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Sparse TF-IDF row as (indices, values), equal to the training vectorisers' output.
-
-        Indices are serving's own columns (:meth:`feature_name` names them): word terms as in the artefact,
-        then the character n-grams ordered by key.
-        """
+        """Sparse TF-IDF row as (sorted indices, values), equal to the training vectorisers' output."""
         toks = self.words(norm_text)
         grams = toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
-        # Word terms are few and looked up in Python; the character n-grams and all arithmetic run in numpy.
-        word_ids = [j for j in map(self.word_vocab.get, grams) if j is not None]
-        char_idx, char_counts = self._char_counts(" ".join(norm_text.split()))
-        if word_ids:
-            word_idx, word_counts = np.unique(np.array(word_ids, dtype=np.int64), return_counts=True)
-            idx, counts = np.concatenate([word_idx, char_idx]), np.concatenate([word_counts, char_counts])
-        else:
-            word_idx, idx, counts = (), char_idx, char_counts
-        if not len(idx):
+        # Looking terms up is the only per-term Python work; numpy then counts and weighs them in a few calls
+        # (on this machine each numpy call costs a microsecond or two whatever its size, so they are few).
+        ids = list(filter(_KNOWN, map(self.word_vocab.get, grams)))
+        split = len(set(ids))  # distinct word columns: they sort before every character column
+        if self.char_vocab:
+            ids += map(_SECOND, self._char_automaton.iter(" ".join(norm_text.split())))
+        if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0), toks
-        vals = (1.0 + np.log(counts)) * self._idf[idx]  # sublinear tf × idf, as sklearn computes it
-        # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined.
-        split = len(word_idx)
+        ids_sorted = np.array(ids, dtype=np.int64)
+        ids_sorted.sort()
+        n = len(ids_sorted)
+        starts = np.empty(n + 1, dtype=bool)  # where each run of one column starts, and the end
+        starts[0] = starts[n] = True
+        np.not_equal(ids_sorted[1:], ids_sorted[:-1], out=starts[1:n])
+        bounds = np.flatnonzero(starts)
+        idx = ids_sorted[bounds[:-1]]
+        # Sublinear tf × idf, as sklearn computes it (1 + ln tf, read from a table: one numpy call fewer).
+        counts = bounds[1:] - bounds[:-1]  # no count exceeds n, the number of terms (np.diff, less its Python)
+        vals = (self._log_tf[counts] if n < len(self._log_tf) else 1.0 + np.log(counts)) * self._idf[idx]
+        # Each vectoriser l2-normalises its own block, as sklearn does, before the blocks are joined;
+        # idx is sorted and word columns come first, so the word block is a prefix.
         for block in (vals[:split], vals[split:]):
             norm = sqrt(float(block @ block))
             if norm:
                 block /= norm
         return idx, vals, toks
 
-    def _char_counts(self, compact: str) -> tuple[np.ndarray, np.ndarray]:
-        """Columns of the text's known character n-grams (sklearn's analyzer="char"), sorted, with their counts."""
-        cp = np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        lo, hi = self.char_ngram
-        grams, key = [], cp
-        for n in range(1, hi + 1):
-            if n > 1:  # an n-gram's key is its (n-1)-gram's shifted, with the next code point below
-                key = (key[:-1] << _SHIFT) | cp[n - 1 :]
-            if n >= lo:
-                grams.append(key)
-        keys, counts = np.unique(np.concatenate(grams), return_counts=True)
-        pos = np.searchsorted(self._char_keys, keys)
-        known = self._char_keys[pos] == keys
-        return pos[known] + self._n_words, counts[known]
+    def predict(self, norm_text: str) -> tuple[list[float], list[float], np.ndarray, np.ndarray]:
+        """Returns (pattern probabilities, level probabilities, feature indices, feature values).
 
-    def predict(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Returns (pattern probabilities, level probabilities, feature indices, feature values)."""
+        The probabilities are a dozen numbers: plain Python arithmetic on them is quicker than numpy's calls.
+        """
         idx, vals, _ = self.features(norm_text)
-        raw = vals @ self.weights[idx] + self.bias if len(idx) else self.bias.copy()
+        raw = (vals @ self.weights[idx] + self.bias if len(idx) else self.bias).tolist()
         n = len(PATTERN_IDS)
-        pattern_p = 1.0 / (1.0 + np.exp(self.calib_a * raw[:n] + self.calib_b))
-        level_raw = raw[n:]
-        level_p = np.exp(level_raw - level_raw.max())
-        level_p /= level_p.sum()
-        return pattern_p, level_p, idx, vals
+        pattern_p = [_platt(a * f + b) for a, f, b in zip(self._calib_a, raw[:n], self._calib_b, strict=True)]
+        top = max(raw[n:])
+        level_e = [exp(r - top) for r in raw[n:]]
+        total = sum(level_e)
+        return pattern_p, [e / total for e in level_e], idx, vals
 
     def feature_name(self, j: int) -> tuple[str, str]:
         if j < self._n_words:
@@ -183,19 +173,15 @@ class Model:
         return "char", self._char_names[j - self._n_words]
 
 
-_SHIFT = np.uint64(21)
+# Plain C callables for map/filter: a comprehension would run a Python frame step per term.
+_KNOWN = partial(is_not, None)
+_SECOND = itemgetter(1)
+_LOG_TF_SIZE = 8192  # 1 + ln(tf) for every count a text of up to this many terms can have
 
 
-def _gram_keys(terms: list[str]) -> np.ndarray:
-    """Each term's key (see Model.__post_init__), computed for the whole vocabulary at once."""
-    if not terms:
-        return np.zeros(0, dtype=np.uint64)
-    cps = np.array(terms, dtype="<U3").view(np.uint32).reshape(len(terms), 3).astype(np.uint64)
-    keys = cps[:, 0].copy()
-    for k in (1, 2):  # a shorter term is padded with NUL, which no term holds
-        longer = cps[:, k] != 0
-        keys[longer] = (keys[longer] << _SHIFT) | cps[longer, k]
-    return keys
+def _platt(t: float) -> float:
+    # 1 / (1 + e^t); where e^t overflows a float the probability is 0, as numpy's arithmetic gives.
+    return 0.0 if t > 709.0 else 1.0 / (1.0 + exp(t))
 
 
 # --- The artefact -------------------------------------------------------------------------------

@@ -100,8 +100,6 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
-# Texts share most of their characters, so each character is folded once per process.
-@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     cat = unicodedata.category(ch)
     if cat in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in "\n\t":
@@ -111,9 +109,23 @@ def _fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).lower()
 
 
+class _FoldTable(dict):
+    """Character → its folded form, filled on first sight. Texts share most of their characters, so a
+    lookup (in C, through map) nearly always hits; the table is capped so that odd input cannot grow it."""
+
+    def __missing__(self, ch: str) -> str:
+        folded = _fold_char(ch)
+        if len(self) < 20000:
+            self[ch] = folded
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
 def _fold(text: str) -> tuple[str, list[int], list[int]]:
     """Step 1 with its offset map: NFKC (full width → half width), lower case, no invisible characters."""
-    pieces = list(map(_fold_char, text))
+    pieces = list(map(_FOLDED.__getitem__, text))
     folded = "".join(pieces)
     if len(folded) == len(text) and "" not in pieces:
         # Every character folded to exactly one (nearly every text): character i came from character i.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 
 import ahocorasick
 
@@ -25,6 +26,7 @@ except ImportError:  # pragma: no cover - every CPython 3.11+ has it
 
 # What a skipped pattern's memo entry holds: no spans. An empty tuple, while computed spans are lists.
 ABSENT: tuple = ()
+_SECOND = itemgetter(1)  # the value of an automaton match (end, value), in C
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 
@@ -132,26 +134,51 @@ def _required_of(name: str, av) -> frozenset[str] | None:
     return None
 
 
+class Expression:
+    """A compiled alternation of cue expressions, hashed by identity.
+
+    The memo and the prefilter look expressions up in dicts and sets many times per check, and a
+    ``re.Pattern`` hashes its whole compiled program on every lookup (about a microsecond for a cue
+    group, five for the warning vocabulary); an object's identity hash costs nothing. Equal sources are
+    interned by whoever builds them (:func:`checker.analysis.rules.load_rules`), so rules sharing a cue
+    share one memo entry.
+    """
+
+    __slots__ = ("regex", "search", "finditer", "pattern", "flags", "alternatives")
+
+    def __init__(self, regex: re.Pattern, alternatives: list[str]) -> None:
+        self.regex = regex
+        self.search = regex.search
+        self.finditer = regex.finditer
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        self.alternatives = tuple(alternatives)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.pattern[:60]!r})"
+
+
 class Prefilter:
     """Built once per rule set; :meth:`memo` starts each check's memo of cue-group spans."""
 
-    def __init__(self, alternatives: dict[re.Pattern, list[str]]) -> None:
-        """``alternatives``: each expression with the alternatives it was joined from ("(?:a)|(?:b)|…")."""
-        by_anchor: dict[str, list[re.Pattern]] = {}
-        self._skippable: dict[re.Pattern, tuple] = {}
-        self._anchors: dict[re.Pattern, frozenset[str]] = {}
-        for pattern, alts in alternatives.items():
-            found = anchors_of(alts)
+    def __init__(self, expressions: Iterable[Expression]) -> None:
+        expressions = list(dict.fromkeys(expressions))
+        by_anchor: dict[str, list[Expression]] = {}
+        self._skippable: dict[Expression, tuple] = {}
+        self._anchors: dict[Expression, frozenset[str]] = {}
+        for pattern in expressions:
+            found = anchors_of(pattern.alternatives)
             if found is None or pattern.flags & re.IGNORECASE:
                 continue  # always run
             self._skippable[pattern] = ABSENT
             self._anchors[pattern] = found
             for anchor in found:
                 by_anchor.setdefault(anchor, []).append(pattern)
-        self.always_run = [p for p in alternatives if p not in self._skippable]
+        self.always_run = [p for p in expressions if p not in self._skippable]
+        self._skippable_set = frozenset(self._skippable)
         # The automaton stores small ints (a set of them is cheap to build); each names a tuple of owners.
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self._owners: list[tuple[re.Pattern, ...]] = []
+        self._owners: list[tuple[Expression, ...]] = []
         for anchor, owners in by_anchor.items():
             self._automaton.add_word(anchor, len(self._owners))
             self._owners.append(tuple(owners))
@@ -159,23 +186,27 @@ class Prefilter:
             self._automaton.make_automaton()
         self._empty = not by_anchor
 
-    def rarity(self, pattern: re.Pattern) -> tuple[int, int]:
+    def skippable(self, pattern: Expression) -> bool:
+        return pattern in self._skippable
+
+    def rarity(self, pattern: Expression) -> tuple[int, int]:
         """How selective a pattern's anchors are (higher: more often absent); never-skipped patterns lowest."""
         found = self._anchors.get(pattern)
         return _score(found) if found else (-1, 0)
 
-    def memo(self, text: str) -> dict:
-        """A memo in which every expression that cannot match ``text`` already has no spans (an empty tuple)."""
-        memo = dict(self._skippable)
+    def scan(self, text: str) -> tuple[dict, set[Expression]]:
+        """One pass over ``text``: a memo in which every expression that cannot match it already has no spans
+        (an empty tuple), and the set of skippable expressions that may match."""
         if self._empty:
-            return memo
-        pop, owners = memo.pop, self._owners
-        for k in {k for _end, k in self._automaton.iter(text)}:
-            for pattern in owners[k]:
-                pop(pattern, None)
-        return memo
+            return dict(self._skippable), set()
+        owners = self._owners
+        possible = set().union(*[owners[k] for k in set(map(_SECOND, self._automaton.iter(text)))])
+        return dict.fromkeys(self._skippable_set - possible, ABSENT), possible
+
+    def memo(self, text: str) -> dict:
+        return self.scan(text)[0]
 
 
-def cannot_match(pattern: re.Pattern, memo: dict) -> bool:
+def cannot_match(pattern: Expression, memo: dict) -> bool:
     """Whether the prefilter showed that ``pattern`` does not occur (computed spans are lists, never this tuple)."""
     return memo.get(pattern) is ABSENT

@@ -8,12 +8,12 @@ the text. Each firing yields the matched spans as evidence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker.analysis import contentfile, layout
 from checker.analysis.contentfile import ContentError
-from checker.analysis.prefilter import ABSENT, Prefilter
+from checker.analysis.prefilter import ABSENT, Expression, Prefilter
 from checker.analysis.types import PATTERN_IDS
 
 # Cue groups the engine's code reads by name (risk context): the content must define them.
@@ -27,7 +27,7 @@ _CUE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 class Rule:
     pattern: str
     name: str
-    groups: tuple[re.Pattern, ...]
+    groups: tuple[Expression, ...]
     window: int
     level: str
     # A decisive rule names a hand-over so unambiguous (a "safe account", 跑分, 人脸解封) that the
@@ -35,13 +35,13 @@ class Rule:
     decisive: bool = False
     # Cue groups that say the same words belong to another pattern: ID photos and a fee in a loan
     # application are a loan harvest, not a paid ID-photo job.
-    unless: tuple[re.Pattern, ...] = ()
+    unless: tuple[Expression, ...] = ()
     # The scheme speaks in a lawful party's voice (a bank's points "worth cash" behind a link, an airline's
     # "cancelled flight" with a compensation hotline): the lawful words it borrows (官网, 我行, 航空) do not
     # cap it. Warnings and a service's own code message still do.
     impersonates: bool = False
     # The group most likely to be absent from a text (by its prefilter anchors): looked at first.
-    key: re.Pattern | None = None
+    key: Expression | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class RuleHit:
     impersonates: bool = False
 
 
-def _compile_group(group, cues: dict[str, list[str]], path: Path, field: str, seen: dict) -> re.Pattern:
+def _compile_group(group, cues: dict[str, list[str]], path: Path, field: str, seen: dict) -> Expression:
     # A group is a cue name, or a list mixing cue names and regular expressions.
     items = [group] if isinstance(group, str) else list(group)
     alternatives: list[str] = []
@@ -69,29 +69,47 @@ def _compile_group(group, cues: dict[str, list[str]], path: Path, field: str, se
         else:
             alternatives.append(item)
     # Longest alternatives first so evidence covers "手持证件照" rather than "手持".
-    # re.compile caches by source, so rules sharing a cue share one pattern object (see match_all).
+    # Equal sources are interned, so rules sharing a cue share one expression and one memo entry.
     return _alternation(path, field, sorted(alternatives, key=len, reverse=True), seen)
 
 
-def _alternation(path: Path, field: str, patterns: list[str], seen: dict) -> re.Pattern:
-    """One expression of alternatives; ``seen`` records what it was joined from, for the prefilter."""
-    try:
-        compiled = re.compile("|".join(f"(?:{p})" for p in patterns))
-    except re.error as exc:
-        raise ContentError(path, field, f"bad regular expression ({exc})") from None
-    seen[compiled] = list(patterns)
-    return compiled
+def _alternation(path: Path, field: str, patterns: list[str], seen: dict) -> Expression:
+    """One expression of alternatives, interned in ``seen`` by its source (one memo entry per source)."""
+    source = "|".join(f"(?:{p})" for p in patterns)
+    if source not in seen:
+        try:
+            seen[source] = Expression(re.compile(source), patterns)
+        except re.error as exc:
+            raise ContentError(path, field, f"bad regular expression ({exc})") from None
+    return seen[source]
 
 
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
-    lawful: re.Pattern  # lawful real-name context
-    aware: re.Pattern  # the text warns about a scheme rather than describing an offer
-    service: re.Pattern  # a service's own message sending the person a code ("…请勿泄露")
-    cues: dict[str, re.Pattern]
-    # Skips the expressions that cannot match a text; start each check's memo with prefilter.memo(text).
+    lawful: Expression  # lawful real-name context
+    aware: Expression  # the text warns about a scheme rather than describing an offer
+    service: Expression  # a service's own message sending the person a code ("…请勿泄露")
+    cues: dict[str, Expression]
+    # Skips the expressions that cannot match a text; start each check's memo with prefilter.scan(text).
     prefilter: Prefilter | None = None
+    # The warning and service expressions one alternative each: whether any occurs needs only the
+    # alternatives whose anchors the text holds, not a search of the whole (long) alternation.
+    aware_parts: tuple[Expression, ...] = ()
+    service_parts: tuple[Expression, ...] = ()
+    # Rule positions by their key group; rules whose key is never skipped are always candidates.
+    _by_key: dict = field(default_factory=dict)
+    _always: tuple[int, ...] = ()
+
+    def candidates(self, possible: set[Expression]) -> list[Rule]:
+        """The rules, in order, whose key group the prefilter found possible (or cannot rule out)."""
+        found = [k for p in possible if (ks := self._by_key.get(p)) for k in ks]
+        return [self.rules[k] for k in sorted([*self._always, *found])]
+
+
+def any_match(parts: tuple[Expression, ...], text: str, memo: dict) -> bool:
+    """Whether any of the alternatives occurs, running only those the prefilter could not rule out."""
+    return any(part.search(text) for part in parts if memo.get(part) is not ABSENT)
 
 
 def load_rules(root: Path | None = None) -> RuleSet:
@@ -102,7 +120,7 @@ def load_rules(root: Path | None = None) -> RuleSet:
     if missing:
         raise ContentError(cues_path, f"cues.{missing[0]}", "the engine's code reads this cue group; define it")
     rules: list[Rule] = []
-    seen: dict[re.Pattern, list[str]] = {}  # every expression compiled, with its alternatives (the prefilter's input)
+    seen: dict[str, Expression] = {}  # every expression compiled, by source
     for pattern, path in layout.rule_files(root).items():
         data = contentfile.read(path, "rules.schema.json", root)
         if pattern not in PATTERN_IDS:
@@ -135,9 +153,14 @@ def load_rules(root: Path | None = None) -> RuleSet:
     aware = _alternation(context_path, "aware", context["aware"], seen)
     service = _alternation(context_path, "service", context.get("service") or ["(?!)"], seen)
     compiled_cues = {name: _compile_group(name, cues, cues_path, f"cues.{name}", seen) for name in cues}
-    searched = [g for r in rules for g in r.groups + r.unless] + list(compiled_cues.values())
-    prefilter = Prefilter({p: seen[p] for p in [*searched, lawful, aware, service]})
+    aware_parts = tuple(_alternation(context_path, "aware", [a], seen) for a in aware.alternatives)
+    service_parts = tuple(_alternation(context_path, "service", [a], seen) for a in service.alternatives)
+    prefilter = Prefilter(seen.values())
     rules = [replace(r, key=max(r.groups, key=prefilter.rarity)) for r in rules]
+    by_key: dict[Expression, list[int]] = {}
+    always: list[int] = []
+    for k, r in enumerate(rules):
+        (by_key.setdefault(r.key, []) if prefilter.skippable(r.key) else always).append(k)
     return RuleSet(
         rules=tuple(rules),
         lawful=lawful,
@@ -145,10 +168,14 @@ def load_rules(root: Path | None = None) -> RuleSet:
         service=service,
         cues=compiled_cues,
         prefilter=prefilter,
+        aware_parts=aware_parts,
+        service_parts=service_parts,
+        _by_key={p: tuple(ks) for p, ks in by_key.items()},
+        _always=tuple(always),
     )
 
 
-def _spans(group: re.Pattern, text: str, memo: dict) -> list[tuple[int, int]]:
+def _spans(group: Expression, text: str, memo: dict) -> list[tuple[int, int]]:
     spans = memo.get(group)
     if spans is None:
         # Most cue groups are absent from any one text: one search says so more cheaply than finditer,
@@ -159,7 +186,7 @@ def _spans(group: re.Pattern, text: str, memo: dict) -> list[tuple[int, int]]:
     return spans
 
 
-def has_match(group: re.Pattern, text: str, memo: dict) -> bool:
+def has_match(group: Expression, text: str, memo: dict) -> bool:
     """Whether a cue group occurs in ``text``, sharing ``match_all``'s memo."""
     return bool(_spans(group, text, memo))
 
