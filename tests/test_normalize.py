@@ -77,11 +77,21 @@ def test_an_english_word_maps_back_to_the_english_the_person_typed():
 @settings(max_examples=300, deadline=None)
 def test_folding_a_whole_text_equals_folding_it_character_by_character(text):
     # _fold takes a shortcut when every character folds to exactly one; the offsets must not change.
-    expected = [(piece, i) for i, ch in enumerate(text) for piece in _fold_char.__wrapped__(ch)]
+    expected = [(piece, i) for i, ch in enumerate(text) for piece in _fold_char(ch)]
     folded, starts, ends = _fold(text)
     assert folded == "".join(piece for piece, _ in expected)
     assert starts == [i for _, i in expected]
     assert ends == [i + 1 for _, i in expected]
+
+
+def test_the_fold_table_stays_bounded_however_many_characters_arrive():
+    # Odd input (every CJK character, then more) must not grow the process's table without end.
+    from checker.analysis.normalize import _FOLDED
+
+    text = "".join(map(chr, range(0x4E00, 0x4E00 + 25000)))
+    folded, _, _ = _fold(text)
+    assert len(_FOLDED) <= 20000
+    assert folded == "".join(_fold_char(ch) for ch in text)
 
 
 @pytest.mark.parametrize("text", ["ｓｆｚ", "a\u200bb", "ﬁle", "line\r\nbreak", "İstanbul"])
