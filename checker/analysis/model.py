@@ -125,7 +125,8 @@ class Model:
     def features(self, norm_text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Sparse TF-IDF row as (sorted indices, values), equal to the training vectorisers' output."""
         toks = self.words(norm_text)
-        grams = toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+        # Word bigrams, "a b" as sklearn writes them.
+        grams = toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))
         # Looking terms up is the only per-term Python work; numpy then counts and weighs them in a few calls
         # (on this machine each numpy call costs a microsecond or two whatever its size, so they are few).
         ids = list(filter(_KNOWN, map(self.word_vocab.get, grams)))

@@ -81,4 +81,4 @@ def _rjieba():
 
 def words(tokenizer, text: str) -> list[str]:
     """Words of an already normalised text, without whitespace and punctuation-only tokens."""
-    return [w for w in tokenizer.cut(text, False) if w.isalnum() or _HAS_ALNUM(w)]
+    return list(filter(_HAS_ALNUM, tokenizer.cut(text, False)))  # filter with a C callable: no Python frame
