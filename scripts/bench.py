@@ -172,9 +172,9 @@ def main() -> None:
     ip, ld = figures["in_process"], figures["load"]
     rows = [
         ("checks measured", f"{ip['checks']} (mean {ip['mean_chars']:.0f} chars)", ""),
-        ("check, median", f"{ip['median_ms']:.3f} ms", "≤ 1 ms"),
+        ("check, median", f"{ip['median_ms']:.3f} ms", "≤ 0.3 ms"),
         ("check, p99", f"{ip['p99_ms']:.3f} ms", ""),
-        ("model load (fresh process)", f"{ld['load_s_median']:.2f} s", "≤ 1 s"),
+        ("model load (fresh process)", f"{ld['load_s_median']:.2f} s", "≤ 0.5 s"),
         ("model memory (RSS added by load)", f"{ld['model_mb']:.0f} MB", "≤ 150 MB"),
         ("process RSS after load", f"{ld['process_mb']:.0f} MB", ""),
     ]
@@ -196,7 +196,7 @@ def main() -> None:
                 "≥ 60%",
             ),
             ("worker CPU per request", f"healthz {h['healthz_cpu_ms']:.2f} ms, check {h['check_cpu_ms']:.2f} ms", ""),
-            ("RSS per worker after load", f"{h['worker_rss_mb_max']:.0f} MB", "≤ 200 MB"),
+            ("RSS per worker after load", f"{h['worker_rss_mb_max']:.0f} MB", "≤ 150 MB"),
         ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':<28}target")
