@@ -119,3 +119,13 @@ def test_unambiguous_schemes_are_high_even_in_unusual_wording(text, pattern):
     result = assess(text)
     assert result.risk_level == "high"
     assert pattern in {m.id for m in result.patterns}
+
+
+def test_a_policy_that_answers_legal_process_is_not_a_summons():
+    # A privacy policy names the subpoenas it answers; a scam serves one on the reader. Found in real
+    # privacy-policy text (measured outside the repository); both sentences here are the project's own.
+    policy = assess("如收到传票或政府机构的调查要求，我们会遵守法律程序，只向政府披露必要的数据。")
+    assert policy.risk_level == "low"
+    scam = assess("法院说你有一张传票没有签收，按9转人工，先交保证金才能撤销。")
+    assert scam.risk_level == "high"
+    assert "fake-authority" in {p.id for p in scam.patterns}
