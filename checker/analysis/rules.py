@@ -40,7 +40,8 @@ class Rule:
     # "cancelled flight" with a compensation hotline): the lawful words it borrows (官网, 我行, 航空) do not
     # cap it. Warnings and a service's own code message still do.
     impersonates: bool = False
-    # The group most likely to be absent from a text (by its prefilter anchors): looked at first.
+    # The group most likely to be absent from a text (by its prefilter anchors): RuleSet.candidates indexes
+    # the rule by it, so a rule whose key group the prefilter rules out is never called.
     key: Expression | None = None
 
 
@@ -222,5 +223,4 @@ def match_rule(rule: Rule, text: str, memo: dict | None = None) -> RuleHit | Non
 def match_all(rules: tuple[Rule, ...], text: str, memo: dict | None = None) -> list[RuleHit]:
     # Many rules share a cue group ("money", "stranger" …): each group is searched once per text.
     memo = {} if memo is None else memo
-    # A rule whose rarest group the prefilter ruled out is passed over without a call.
-    return [hit for rule in rules if memo.get(rule.key) is not ABSENT and (hit := match_rule(rule, text, memo))]
+    return [hit for rule in rules if (hit := match_rule(rule, text, memo))]
